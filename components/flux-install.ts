@@ -1,0 +1,39 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface FluxInstallArgs {
+    /** Flux release, e.g. `v2.9.5`. Informational when `manifest` is a local file. */
+    version: string;
+    /** Namespace the manifest installs the controllers into; every other Flux object goes there too. */
+    namespace: string;
+    /**
+     * The install manifest (what `flux install --export` prints, or the release's
+     * `install.yaml`): an https URL, or a local file for air-gapped clusters and
+     * hermetic previews.
+     */
+    manifest: string;
+}
+
+/**
+ * Flux's controllers and CRDs (the seed's `gotk-components.yaml`).
+ *
+ * Anything Flux-typed must `dependsOn` this component: the ConfigFile applies
+ * CRDs and the namespace first and waits for the controllers' Deployments, so
+ * no custom resource is sent before its CRD and no object waits for Ready on a
+ * controller that is not running.
+ */
+export class FluxInstall extends pulumi.ComponentResource {
+    public readonly namespace: string;
+    public readonly version: string;
+    /** The objects of the manifest. */
+    public readonly resources: pulumi.Output<unknown[]>;
+
+    constructor(name: string, args: FluxInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("flux-gitops:index:FluxInstall", name, {}, opts);
+        const manifest = new k8s.yaml.v2.ConfigFile(name, { file: args.manifest }, { parent: this });
+        this.namespace = args.namespace;
+        this.version = args.version;
+        this.resources = manifest.resources;
+        this.registerOutputs({ namespace: this.namespace, version: this.version });
+    }
+}

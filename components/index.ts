@@ -1,0 +1,5 @@
+export * from "./flux-install";
+export * from "./git-source";
+export * from "./layers";
+export * from "./readiness";
+export * from "./sops-age-secret";

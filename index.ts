@@ -1,0 +1,53 @@
+import { FluxInstall, FluxLayers, GitSource, SopsAgeSecret } from "./components";
+import { loadStackConfig } from "./stacks";
+
+/**
+ * Empty cluster to GitOps, in the order of the seed's diagram:
+ *
+ *   config ─▶ Flux install ─▶ sops-age Secret + Git source ─▶ infrastructure ─▶ databases ─▶ apps
+ *
+ * Pulumi owns what the old flux-system folder held; Flux owns what the layer paths hold.
+ */
+export = async () => {
+    // Config in: every value is validated, all problems reported at once, before anything is declared.
+    const config = await loadStackConfig();
+
+    // Controllers and CRDs (gotk-components.yaml); every Flux object below waits for them.
+    const flux = new FluxInstall("flux", config.flux);
+
+    // The age key kustomize-controller decrypts SOPS files with.
+    const sopsAge = new SopsAgeSecret(
+        "sops-age",
+        { namespace: flux.namespace, ...config.sops },
+        { dependsOn: [flux] },
+    );
+
+    // The repository Flux syncs from (gotk-sync.yaml).
+    const source = new GitSource(
+        "git",
+        { namespace: flux.namespace, readiness: config.readiness, ...config.git },
+        { dependsOn: [flux] },
+    );
+
+    // infrastructure → databases → apps, each waiting for the layers it depends on.
+    const layers = new FluxLayers(
+        "layers",
+        {
+            namespace: flux.namespace,
+            layers: config.layers,
+            sourceRef: { kind: "GitRepository", name: source.repositoryName },
+            decryptionSecretName: sopsAge.secretName,
+            readinessEnabled: config.readiness.enabled,
+        },
+        { dependsOn: [flux, sopsAge, source] },
+    );
+
+    return {
+        fluxNamespace: flux.namespace,
+        fluxVersion: flux.version,
+        gitRepository: source.repositoryName,
+        layers: layers.names,
+        /** Public keys for `.sops.yaml` (`creation_rules[].age`). */
+        ageRecipients: sopsAge.recipients,
+    };
+};

@@ -1,0 +1,77 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { PROJECT } from "./defaults";
+import { ConfigError } from "./errors";
+import { ParsedConfig, parseStackConfig, RawConfig } from "./parse";
+import { GitAuth, StackConfig } from "./types";
+
+/**
+ * The raw config of the running stack: every `flux-gitops:*` key, structured
+ * values parsed from the JSON the language host passes, with its secret flag.
+ */
+export function readRawConfig(): RawConfig {
+    const raw: RawConfig = {};
+    const prefix = `${PROJECT}:`;
+    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!fullKey.startsWith(prefix)) continue;
+        raw[fullKey.slice(prefix.length)] = { value: parseValue(text), secret: isSecret(fullKey) };
+    }
+    return raw;
+}
+
+/** Structured values arrive as JSON text; plain strings stay strings. */
+function parseValue(text: string): unknown {
+    if (!/^\s*[[{]/.test(text)) return text;
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+function isSecret(fullKey: string): boolean {
+    // Internal to the SDK but the only way to tell `--secret` values apart before
+    // wrapping them; the language host fills it from the stack's secure values.
+    const fn = (runtimeConfig as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+    return fn?.(fullKey) ?? false;
+}
+
+/**
+ * The validated configuration of the running stack. Throws one `ConfigError`
+ * listing every problem, before the program declares anything.
+ */
+export async function loadStackConfig(raw: RawConfig = readRawConfig()): Promise<StackConfig> {
+    const result = await parseStackConfig(raw);
+    if (!result.ok) {
+        throw new ConfigError(pulumi.getStack(), result.problems);
+    }
+    return toStackConfig(result.config);
+}
+
+/** Wraps every confidential value as a Pulumi secret, so it is encrypted in state and masked in output. */
+export function toStackConfig(c: ParsedConfig): StackConfig {
+    const s = (v: string | undefined) => pulumi.secret(v ?? "");
+    const cred = c.git.credentials;
+    let auth: GitAuth;
+    switch (c.git.auth) {
+        case "ssh":
+            auth = { kind: "ssh", identity: s(cred.gitSshIdentity), knownHosts: s(cred.gitKnownHosts) };
+            break;
+        case "basic":
+            auth = { kind: "basic", username: s(cred.gitUsername), password: s(cred.gitPassword) };
+            break;
+        case "bearer":
+            auth = { kind: "bearer", bearerToken: s(cred.gitBearerToken) };
+            break;
+        default:
+            auth = { kind: "none" };
+    }
+    const { credentials: _unused, ...git } = c.git;
+    return {
+        flux: c.flux,
+        git: { ...git, auth },
+        sops: { secretName: c.sops.secretName, ageKey: s(c.sops.ageKey), recipients: c.sops.recipients },
+        readiness: c.readiness,
+        layers: c.layers,
+    };
+}
