@@ -160,7 +160,9 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
     let gitConfig: ParsedConfig["git"] | undefined;
     if (git !== undefined) {
         const url = checkGitUrl(git.url);
-        if (!url.ok) {
+        if (!url.ok && url.hasCredentials) {
+            problems.push({ key: key("git", "url"), value: "[contains credentials, not shown]", expected: url.expected });
+        } else if (!url.ok) {
             problem("git", ["url"], git.url, url.expected);
         }
         const scheme = url.ok ? url.scheme : undefined;
@@ -328,7 +330,9 @@ const SECRET_SHAPE: Partial<Record<SecretKey, (v: string) => boolean>> = {
             .every((l) => l.split(/\s+/).length >= 3),
 };
 
-type UrlCheck = { ok: true; url: string; scheme: "ssh" | "https" | "http" } | { ok: false; expected: string };
+type UrlCheck =
+    | { ok: true; url: string; scheme: "ssh" | "https" | "http" }
+    | { ok: false; expected: string; hasCredentials?: boolean };
 
 /** Accepts what Flux's GitRepository accepts; explains the usual mistakes. */
 export function checkGitUrl(url: string | undefined): UrlCheck {
@@ -354,7 +358,11 @@ export function checkGitUrl(url: string | undefined): UrlCheck {
         return { ok: false, expected: `${EXPECT.gitUrl}; it needs a host and a repository path` };
     }
     if (parsed.password !== "" || (scheme !== "ssh" && parsed.username !== "")) {
-        return { ok: false, expected: `${EXPECT.gitUrl} without credentials; put them in the git secrets (see README)` };
+        return {
+            ok: false,
+            hasCredentials: true,
+            expected: `${EXPECT.gitUrl} without credentials; put them in the git secrets (see README)`,
+        };
     }
     return { ok: true, url, scheme };
 }
