@@ -104,7 +104,7 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
         if (r.success) return r.data;
         for (const issue of r.error.issues) {
             for (const p of issuePaths(issue)) {
-                problem(name, p, valueAt(value, p), issueExpected(issue));
+                problem(name, p, issueValue(issue, value, p), issueExpected(issue));
             }
         }
         return undefined;
@@ -128,7 +128,7 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
             } else if (!r.success) {
                 for (const issue of r.error.issues) {
                     for (const p of issuePaths(issue)) {
-                        problem("layers", p, valueAt(layerValues, p), issueExpected(issue));
+                        problem("layers", p, issueValue(issue, layerValues, p), issueExpected(issue));
                     }
                 }
             }
@@ -175,7 +175,9 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
             problem("git", ["auth"], git.auth, "none for a plain http:// URL; credentials are only sent over https://");
         }
         const credentials: Partial<Record<SecretKey, string>> = {};
-        for (const name of ["gitSshIdentity", "gitKnownHosts", "gitUsername", "gitPassword", "gitBearerToken"] as const) {
+        // Which credentials belong depends on the URL's scheme: judge them only for a valid URL.
+        const credentialKeys = url.ok ? (["gitSshIdentity", "gitKnownHosts", "gitUsername", "gitPassword", "gitBearerToken"] as const) : [];
+        for (const name of credentialKeys) {
             const needed = AUTH_SECRETS[auth].includes(name);
             if (!needed && raw[name] !== undefined) {
                 secretProblem(name, `not set when \`${key("git", "auth")}\` is ${auth}; remove it or change the auth`);
@@ -259,6 +261,8 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
     }
 
     if (problems.length > 0 || gitConfig === undefined || ageKey === undefined) {
+        // In key order, so related problems stand together and the output is stable.
+        problems.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
         return { ok: false, problems };
     }
     return {
@@ -397,6 +401,11 @@ function issuePaths(issue: z.core.$ZodIssue): PropertyKey[][] {
         return issue.keys.map((k) => [...issue.path, k]);
     }
     return [issue.path];
+}
+
+/** The bad value: for a bad map key, the key itself. */
+function issueValue(issue: z.core.$ZodIssue, root: unknown, p: PropertyKey[]): unknown {
+    return issue.code === "invalid_key" ? p[p.length - 1] : valueAt(root, p);
 }
 
 function issueExpected(issue: z.core.$ZodIssue): string {

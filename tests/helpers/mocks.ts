@@ -44,6 +44,27 @@ export async function runProgram(
     secretKeys: string[] = [],
     opts: { stack?: string; preview?: boolean } = {},
 ): Promise<ProgramRun> {
+    const run = await execute(config, secretKeys, opts);
+    if (run.error !== undefined) throw run.error;
+    return run;
+}
+
+/** Runs the program expecting it to fail; returns the error and whatever was registered anyway. */
+export async function runFailingProgram(
+    config: Record<string, unknown>,
+    secretKeys: string[] = [],
+    opts: { stack?: string } = {},
+): Promise<{ error: unknown; resources: Registered[] }> {
+    const run = await execute(config, secretKeys, opts);
+    if (run.error === undefined) throw new Error("the program succeeded; a failure was expected");
+    return run;
+}
+
+async function execute(
+    config: Record<string, unknown>,
+    secretKeys: string[],
+    opts: { stack?: string; preview?: boolean },
+): Promise<ProgramRun & { error?: unknown }> {
     const byUrn = new Map<string, Registered>();
     const pending: Promise<unknown>[] = [];
     await pulumi.runtime.setMocks(
@@ -91,10 +112,15 @@ export async function runProgram(
     };
 
     const program = require("../../index") as () => Promise<Record<string, unknown>>;
-    const exported = await program();
     const outputs: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(exported)) {
-        outputs[k] = await promiseOf(v as pulumi.Input<unknown>);
+    let error: unknown;
+    try {
+        const exported = await program();
+        for (const [k, v] of Object.entries(exported)) {
+            outputs[k] = await promiseOf(v as pulumi.Input<unknown>);
+        }
+    } catch (e) {
+        error = e;
     }
     // Registrations finish asynchronously; wait until no new one starts.
     for (let seen = -1; seen !== pending.length; ) {
@@ -102,7 +128,7 @@ export async function runProgram(
         await Promise.all(pending);
         await new Promise((r) => setImmediate(r));
     }
-    return { resources: [...byUrn.values()], outputs };
+    return { resources: [...byUrn.values()], outputs, error };
 }
 
 function unwrapSecrets(v: any): any {
