@@ -12,6 +12,13 @@ export interface FluxInstallArgs {
      * hermetic previews.
      */
     manifest: string;
+    /**
+     * Leave controllers and CRDs in place on `pulumi destroy` (default in the
+     * stack config: true). Deleting the CRDs deletes every Flux object in the
+     * cluster, including the HelmReleases of layers whose deletionPolicy is
+     * Orphan, and helm-controller would then uninstall those releases.
+     */
+    keepOnDestroy: boolean;
 }
 
 /**
@@ -30,10 +37,16 @@ export class FluxInstall extends pulumi.ComponentResource {
 
     constructor(name: string, args: FluxInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:index:FluxInstall", name, {}, opts);
-        const manifest = new k8s.yaml.v2.ConfigFile(name, { file: args.manifest }, { parent: this });
+        const manifest = new k8s.yaml.v2.ConfigFile(
+            name,
+            { file: args.manifest },
+            // Construct passes retainOnDelete on to the manifest's objects (to be proven end to end, issue 4).
+            { parent: this, retainOnDelete: args.keepOnDestroy },
+        );
         this.namespace = args.namespace;
         this.version = args.version;
         this.resources = manifest.resources;
         this.registerOutputs({ namespace: this.namespace, version: this.version });
     }
 }
+

@@ -54,7 +54,7 @@ const AUTH_SECRETS: Record<string, SecretKey[]> = {
 
 /** Validated settings with secrets still as plain strings; the loader wraps them as Pulumi secrets. */
 export interface ParsedConfig {
-    flux: { version: string; namespace: string; manifest: string };
+    flux: { version: string; namespace: string; manifest: string; keepOnDestroy: boolean };
     git: {
         repositoryName: string;
         url: string;
@@ -268,7 +268,9 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
     return {
         ok: true,
         config: {
-            flux: { version, namespace, manifest },
+            // Keeping Flux on destroy is the safe default: removing its CRDs would delete every
+            // HelmRelease, and helm-controller would uninstall the releases of orphaned layers too.
+            flux: { version, namespace, manifest, keepOnDestroy: flux.keepOnDestroy ?? true },
             git: gitConfig,
             sops: { secretName: sops.secretName ?? d.DEFAULT_SOPS_SECRET_NAME, ageKey, recipients },
             readiness: {

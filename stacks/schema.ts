@@ -61,6 +61,7 @@ export const fluxSchema = obj({
         .transform((v) => (v.startsWith("v") ? v : `v${v}`))
         .optional(),
     namespace: dnsLabel.optional(),
+    keepOnDestroy: bool.optional(),
     manifest: z
         .string({ error: EXPECT.manifest })
         .min(1, { error: EXPECT.manifest })

@@ -71,6 +71,8 @@ export interface StackConfig {
         namespace: string;
         /** URL or local file path of the install manifest. */
         manifest: string;
+        /** Leave the controllers and CRDs in the cluster when the stack is destroyed. */
+        keepOnDestroy: boolean;
     };
     git: {
         repositoryName: string;

@@ -149,6 +149,7 @@ describe("parseStackConfig", () => {
             version: "v2.9.5",
             namespace: "flux-system",
             manifest: "https://github.com/fluxcd/flux2/releases/download/v2.9.5/install.yaml",
+            keepOnDestroy: true,
         });
         expect(r.config.git).to.deep.include({
             repositoryName: "flux-system",

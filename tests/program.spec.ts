@@ -62,6 +62,10 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
         expect(install.inputs.file).to.equal("https://github.com/fluxcd/flux2/releases/download/v2.9.5/install.yaml");
     });
 
+    it("keeps Flux's controllers and CRDs when the stack is destroyed", () => {
+        expect(only(run, CONFIG_FILE).retainOnDelete).to.equal(true);
+    });
+
     it("declares the infrastructure layer as the seed does", () => {
         const k = kustomization(run, "infrastructure");
         expect(k.inputs.metadata.namespace).to.equal("flux-system");
@@ -246,8 +250,12 @@ describe("the dev stack (Pulumi.dev.yaml as on disk)", () => {
         }
     });
 
-    it("lets destroy delete dev databases (explicit Delete policy)", () => {
-        expect(kustomization(run, "databases").inputs.spec.deletionPolicy).to.equal("Delete");
+    it("lets destroy delete dev databases, waiting until they are gone", () => {
+        expect(kustomization(run, "databases").inputs.spec.deletionPolicy).to.equal("WaitForTermination");
+    });
+
+    it("removes Flux itself on destroy", () => {
+        expect(only(run, CONFIG_FILE).retainOnDelete).to.equal(false);
     });
 
     it("waits 5 minutes for each layer", () => {

@@ -13,6 +13,8 @@ export interface Registered {
     /** URNs this resource waits for (explicit `dependsOn` and input dependencies). */
     dependencies: string[];
     parent: string;
+    /** The retainOnDelete resource option. */
+    retainOnDelete: boolean;
 }
 
 export interface ProgramRun {
@@ -54,10 +56,10 @@ export async function runFailingProgram(
     config: Record<string, unknown>,
     secretKeys: string[] = [],
     opts: { stack?: string } = {},
-): Promise<{ error: unknown; resources: Registered[] }> {
+): Promise<ProgramRun & { error: unknown }> {
     const run = await execute(config, secretKeys, opts);
     if (run.error === undefined) throw new Error("the program succeeded; a failure was expected");
-    return run;
+    return { ...run, error: run.error };
 }
 
 async function execute(
@@ -102,6 +104,7 @@ async function execute(
                             serialized,
                             dependencies: req.getDependenciesList(),
                             parent: req.getParent(),
+                            retainOnDelete: req.getRetainondelete(),
                         });
                     }
                     callback(err, resp);
