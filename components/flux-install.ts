@@ -1,25 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { FluxSettings } from "../stacks/types";
 
-export interface FluxInstallArgs {
-    /** Flux release, e.g. `v2.9.5`. Informational when `manifest` is a local file. */
-    version: string;
-    /** Namespace the manifest installs the controllers into; every other Flux object goes there too. */
-    namespace: string;
-    /**
-     * The install manifest (what `flux install --export` prints, or the release's
-     * `install.yaml`): an https URL, or a local file for air-gapped clusters and
-     * hermetic previews.
-     */
-    manifest: string;
-    /**
-     * Leave controllers and CRDs in place on `pulumi destroy` (default in the
-     * stack config: true). Deleting the CRDs deletes every Flux object in the
-     * cluster, including the HelmReleases of layers whose deletionPolicy is
-     * Orphan, and helm-controller would then uninstall those releases.
-     */
-    keepOnDestroy: boolean;
-}
+/**
+ * The release, namespace and manifest of the install. `keepOnDestroy` leaves
+ * controllers and CRDs in place on `pulumi destroy`: deleting the CRDs deletes
+ * every Flux object in the cluster, including the HelmReleases of layers whose
+ * deletionPolicy is Orphan, and helm-controller would then uninstall them.
+ */
+export type FluxInstallArgs = FluxSettings;
 
 /**
  * Flux's controllers and CRDs (the seed's `gotk-components.yaml`).

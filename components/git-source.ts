@@ -1,32 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GitAuth, GitRef } from "../stacks/types";
+import { GitAuth, GitSettings } from "../stacks/types";
 import { readinessAnnotations, ReadinessArgs } from "./readiness";
 import { secretData } from "./secret-data";
 
 export const GIT_REPOSITORY_API_VERSION = "source.toolkit.fluxcd.io/v1";
 
-export interface GitSourceArgs {
+export interface GitSourceArgs extends GitSettings {
     /** The Flux namespace. */
     namespace: string;
-    /** GitRepository name the layers' `sourceRef` points at (gotk-sync: `flux-system`). */
-    repositoryName: string;
-    /** `ssh://`, `https://` or `http://` URL of the repository. */
-    url: string;
-    /** Branch, tag, semver range, commit or ref name to follow. */
-    ref: GitRef;
-    /** How often Flux fetches (Flux duration). */
-    interval: string;
-    /** Name of the auth Secret; unused when `auth.kind` is `none`. */
-    secretName: string;
-    /** Credentials, as Pulumi secrets. */
-    auth: GitAuth;
-    /** Whether `pulumi up` waits for the repository to be fetched. */
+    /** Whether and how long `pulumi up` waits for the repository to be fetched. */
     readiness: ReadinessArgs;
 }
 
 /** The `spec` of the GitRepository (the seed's gotk-sync.yaml). */
-export function buildGitRepositorySpec(args: Omit<GitSourceArgs, "readiness" | "namespace">): Record<string, unknown> {
+export function buildGitRepositorySpec(args: GitSettings): Record<string, unknown> {
     return {
         interval: args.interval,
         url: args.url,

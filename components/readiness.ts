@@ -1,12 +1,7 @@
 import { durationSeconds } from "../stacks/duration";
+import { ReadinessSettings } from "../stacks/types";
 
-/** How `pulumi up` waits for a Flux object. */
-export interface ReadinessArgs {
-    /** Wait at all; off for stacks that must not block on Flux (e.g. first install without a reachable repo). */
-    enabled: boolean;
-    /** Give up after this long (Flux duration). */
-    timeout: string;
-}
+export type ReadinessArgs = ReadinessSettings;
 
 /**
  * Annotations that make @pulumi/kubernetes (>= 4.18) wait until the object's

@@ -14,7 +14,7 @@ import {
     readinessSchema,
     sopsSchema,
 } from "./schema";
-import { GitRef, Layer, LayerSettings } from "./types";
+import { FluxSettings, GitAuthKind, GitRef, GitSettings, Layer, LayerSettings, ReadinessSettings } from "./types";
 
 /** One config value as Pulumi holds it: parsed JSON for structured values, and whether it is a secret. */
 export interface RawValue {
@@ -54,18 +54,10 @@ const AUTH_SECRETS: Record<string, SecretKey[]> = {
 
 /** Validated settings with secrets still as plain strings; the loader wraps them as Pulumi secrets. */
 export interface ParsedConfig {
-    flux: { version: string; namespace: string; manifest: string; keepOnDestroy: boolean };
-    git: {
-        repositoryName: string;
-        url: string;
-        ref: GitRef;
-        interval: string;
-        secretName: string;
-        auth: "ssh" | "basic" | "bearer" | "none";
-        credentials: Partial<Record<SecretKey, string>>;
-    };
+    flux: FluxSettings;
+    git: Omit<GitSettings, "auth"> & { auth: GitAuthKind; credentials: Partial<Record<SecretKey, string>> };
     sops: { secretName: string; ageKey: string; recipients: string[] };
-    readiness: { enabled: boolean; timeout: string };
+    readiness: ReadinessSettings;
     layers: Layer[];
 }
 

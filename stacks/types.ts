@@ -64,24 +64,46 @@ export type GitAuth =
 
 export type GitAuthKind = GitAuth["kind"];
 
+/** The Git source Flux syncs from (gotk-sync.yaml). */
+export interface GitSettings {
+    /** GitRepository name the layers' `sourceRef` points at (gotk-sync: `flux-system`). */
+    repositoryName: string;
+    /** `ssh://`, `https://` or `http://` URL of the repository. */
+    url: string;
+    /** Branch, tag, semver range, commit or ref name to follow. */
+    ref: GitRef;
+    /** How often Flux fetches (Flux duration). */
+    interval: string;
+    /** Name of the auth Secret; unused when `auth.kind` is `none`. */
+    secretName: string;
+    /** Credentials, as Pulumi secrets. */
+    auth: GitAuth;
+}
+
+/** The Flux release and where it is installed from. */
+export interface FluxSettings {
+    /** Flux release, e.g. `v2.9.5`. Informational when `manifest` is a local file. */
+    version: string;
+    /** Namespace the manifest installs the controllers into; every other Flux object goes there too. */
+    namespace: string;
+    /** URL or local file path of the install manifest (`flux install --export`, or the release's install.yaml). */
+    manifest: string;
+    /** Leave the controllers and CRDs in the cluster when the stack is destroyed. */
+    keepOnDestroy: boolean;
+}
+
+/** How `pulumi up` waits for Flux objects. */
+export interface ReadinessSettings {
+    /** Wait for Ready at all. */
+    enabled: boolean;
+    /** Give up after this long (Flux duration). */
+    timeout: string;
+}
+
 /** The validated configuration of one stack: everything the components need. */
 export interface StackConfig {
-    flux: {
-        version: string;
-        namespace: string;
-        /** URL or local file path of the install manifest. */
-        manifest: string;
-        /** Leave the controllers and CRDs in the cluster when the stack is destroyed. */
-        keepOnDestroy: boolean;
-    };
-    git: {
-        repositoryName: string;
-        url: string;
-        ref: GitRef;
-        interval: string;
-        secretName: string;
-        auth: GitAuth;
-    };
+    flux: FluxSettings;
+    git: GitSettings;
     sops: {
         secretName: string;
         /** The age identities, one per line, as a Pulumi secret. */
@@ -89,10 +111,7 @@ export interface StackConfig {
         /** Public recipients of the identities, for `.sops.yaml`. */
         recipients: string[];
     };
-    readiness: {
-        enabled: boolean;
-        timeout: string;
-    };
+    readiness: ReadinessSettings;
     /** Enabled layers, every layer after the layers it depends on. */
     layers: Layer[];
 }
