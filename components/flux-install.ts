@@ -38,4 +38,3 @@ export class FluxInstall extends pulumi.ComponentResource {
         this.registerOutputs({ namespace: this.namespace, version: this.version });
     }
 }
-

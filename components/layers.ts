@@ -33,7 +33,8 @@ export function buildKustomizationSpec(layer: Layer, ctx: LayerContext): Record<
         decryption: { provider: "sops", secretRef: { name: ctx.decryptionSecretName } },
     };
     if (layer.dependsOn.length > 0) spec.dependsOn = layer.dependsOn.map((name) => ({ name }));
-    if (layer.healthChecks.length > 0) spec.healthChecks = layer.healthChecks.map((h) => ({ ...h }));
+    if (layer.healthChecks.length > 0)
+        spec.healthChecks = layer.healthChecks.map((h) => ({ ...h }));
     if (layer.timeout !== undefined) spec.timeout = layer.timeout;
     if (layer.retryInterval !== undefined) spec.retryInterval = layer.retryInterval;
     if (layer.wait !== undefined) spec.wait = layer.wait;
@@ -72,13 +73,19 @@ export class FluxLayers extends pulumi.ComponentResource {
                         name: layer.name,
                         namespace: args.namespace,
                         annotations: readinessAnnotations(
-                            { enabled: args.readinessEnabled, timeout: layer.readinessTimeout ?? layer.interval },
+                            {
+                                enabled: args.readinessEnabled,
+                                timeout: layer.readinessTimeout ?? layer.interval,
+                            },
                             layer.suspend === true,
                         ),
                     },
                     spec: buildKustomizationSpec(layer, args),
                 },
-                pulumi.mergeOptions({ parent: this, dependsOn: opts?.dependsOn }, { dependsOn: deps }),
+                pulumi.mergeOptions(
+                    { parent: this, dependsOn: opts?.dependsOn },
+                    { dependsOn: deps },
+                ),
             );
         }
         this.names = args.layers.map((l) => l.name);

@@ -35,7 +35,11 @@ export class SopsAgeSecret extends pulumi.ComponentResource {
                 data: secretData({ [AGE_KEY_DATA_KEY]: args.ageKey }),
             },
             // Component options such as dependsOn are not inherited by children.
-            { parent: this, dependsOn: opts?.dependsOn, additionalSecretOutputs: ["data", "stringData"] },
+            {
+                parent: this,
+                dependsOn: opts?.dependsOn,
+                additionalSecretOutputs: ["data", "stringData"],
+            },
         );
         this.secretName = args.secretName;
         this.recipients = args.recipients;

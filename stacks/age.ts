@@ -34,7 +34,9 @@ export async function ageRecipients(keyFile: string): Promise<string[]> {
         try {
             recipients.push(await age.identityToRecipient(line));
         } catch {
-            throw new Error(`identity ${i + 1} is not a valid age identity (bad encoding or checksum)`);
+            throw new Error(
+                `identity ${i + 1} is not a valid age identity (bad encoding or checksum)`,
+            );
         }
     }
     return recipients;

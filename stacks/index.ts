@@ -1,6 +1,14 @@
 export * from "./defaults";
 export * from "./errors";
 export * from "./load";
-export { checkGitUrl, configKey, parseStackConfig, ParsedConfig, RawConfig, RawValue, SECRET_KEYS } from "./parse";
+export {
+    checkGitUrl,
+    configKey,
+    parseStackConfig,
+    ParsedConfig,
+    RawConfig,
+    RawValue,
+    SECRET_KEYS,
+} from "./parse";
 export * from "./types";
 export { durationSeconds, DURATION_PATTERN } from "./duration";

@@ -45,7 +45,9 @@ export function dependencyOrder<T extends Node>(nodes: T[]): T[] {
     while (pending.length > 0) {
         const i = pending.findIndex((n) => n.dependsOn.every((d) => placed.has(d)));
         if (i < 0) {
-            throw new Error(`dependency cycle or unknown dependency among: ${pending.map((n) => n.name).join(", ")}`);
+            throw new Error(
+                `dependency cycle or unknown dependency among: ${pending.map((n) => n.name).join(", ")}`,
+            );
         }
         const [next] = pending.splice(i, 1);
         placed.add(next.name);

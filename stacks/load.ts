@@ -55,7 +55,11 @@ export function toStackConfig(c: ParsedConfig): StackConfig {
     let auth: GitAuth;
     switch (c.git.auth) {
         case "ssh":
-            auth = { kind: "ssh", identity: s(cred.gitSshIdentity), knownHosts: s(cred.gitKnownHosts) };
+            auth = {
+                kind: "ssh",
+                identity: s(cred.gitSshIdentity),
+                knownHosts: s(cred.gitKnownHosts),
+            };
             break;
         case "basic":
             auth = { kind: "basic", username: s(cred.gitUsername), password: s(cred.gitPassword) };
@@ -70,7 +74,11 @@ export function toStackConfig(c: ParsedConfig): StackConfig {
     return {
         flux: c.flux,
         git: { ...git, auth },
-        sops: { secretName: c.sops.secretName, ageKey: s(c.sops.ageKey), recipients: c.sops.recipients },
+        sops: {
+            secretName: c.sops.secretName,
+            ageKey: s(c.sops.ageKey),
+            recipients: c.sops.recipients,
+        },
         readiness: c.readiness,
         layers: c.layers,
     };

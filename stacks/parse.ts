@@ -14,7 +14,15 @@ import {
     readinessSchema,
     sopsSchema,
 } from "./schema";
-import { FluxSettings, GitAuthKind, GitRef, GitSettings, Layer, LayerSettings, ReadinessSettings } from "./types";
+import {
+    FluxSettings,
+    GitAuthKind,
+    GitRef,
+    GitSettings,
+    Layer,
+    LayerSettings,
+    ReadinessSettings,
+} from "./types";
 
 /** One config value as Pulumi holds it: parsed JSON for structured values, and whether it is a secret. */
 export interface RawValue {
@@ -55,13 +63,17 @@ const AUTH_SECRETS: Record<string, SecretKey[]> = {
 /** Validated settings with secrets still as plain strings; the loader wraps them as Pulumi secrets. */
 export interface ParsedConfig {
     flux: FluxSettings;
-    git: Omit<GitSettings, "auth"> & { auth: GitAuthKind; credentials: Partial<Record<SecretKey, string>> };
+    git: Omit<GitSettings, "auth"> & {
+        auth: GitAuthKind;
+        credentials: Partial<Record<SecretKey, string>>;
+    };
     sops: { secretName: string; ageKey: string; recipients: string[] };
     readiness: ReadinessSettings;
     layers: Layer[];
 }
 
-export type ParseResult = { ok: true; config: ParsedConfig } | { ok: false; problems: ConfigProblem[] };
+export type ParseResult =
+    { ok: true; config: ParsedConfig } | { ok: false; problems: ConfigProblem[] };
 
 /** Options that make parsing independent of the process (tests, previews from another directory). */
 export interface ParseOptions {
@@ -73,7 +85,10 @@ export interface ParseOptions {
  * Validates a stack's raw config and fills in the seed's defaults.
  * Collects every problem instead of stopping at the first.
  */
-export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}): Promise<ParseResult> {
+export async function parseStackConfig(
+    raw: RawConfig,
+    opts: ParseOptions = {},
+): Promise<ParseResult> {
     const problems: ConfigProblem[] = [];
     const key = (...p: PropertyKey[]) => configKey(p);
     const show = (name: string, p: PropertyKey[], value: unknown) =>
@@ -85,12 +100,20 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
     const known = [...Object.keys(SECTIONS), ...Object.keys(SECRET_KEYS)];
     for (const name of Object.keys(raw)) {
         if (!known.includes(name) && raw[name] !== undefined) {
-            problem(name, [], raw[name]?.value, `no such key; the known keys are ${known.join(", ")}`);
+            problem(
+                name,
+                [],
+                raw[name]?.value,
+                `no such key; the known keys are ${known.join(", ")}`,
+            );
         }
     }
 
     // 1. Each structured section against its schema.
-    const section = <S extends z.ZodType>(name: keyof typeof SECTIONS, schema: S): z.output<S> | undefined => {
+    const section = <S extends z.ZodType>(
+        name: keyof typeof SECTIONS,
+        schema: S,
+    ): z.output<S> | undefined => {
         const value = raw[name]?.value ?? {};
         const r = schema.safeParse(value);
         if (r.success) return r.data;
@@ -108,7 +131,9 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
     // Layers are checked one by one so that one bad layer does not hide the others' problems.
     const layerValues = raw.layers?.value ?? {};
     const layerOverrides: Record<string, z.output<typeof layerSchema>> = {};
-    if (section("layers", z.record(z.string(), z.unknown(), { error: EXPECT.layers })) !== undefined) {
+    if (
+        section("layers", z.record(z.string(), z.unknown(), { error: EXPECT.layers })) !== undefined
+    ) {
         for (const [name, value] of Object.entries(layerValues as Record<string, unknown>)) {
             const r = z.object({ [name]: layerSchema }).safeParse({ [name]: value });
             const nameOk = layersSchema.safeParse({ [name]: {} }).success;
@@ -120,7 +145,12 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
             } else if (!r.success) {
                 for (const issue of r.error.issues) {
                     for (const p of issuePaths(issue)) {
-                        problem("layers", p, issueValue(issue, layerValues, p), issueExpected(issue));
+                        problem(
+                            "layers",
+                            p,
+                            issueValue(issue, layerValues, p),
+                            issueExpected(issue),
+                        );
                     }
                 }
             }
@@ -146,14 +176,22 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
         return v.value;
     };
     const secretProblem = (name: SecretKey, expected: string) =>
-        problems.push({ key: key(name), value: raw[name] === undefined ? "(not set)" : "[secret]", expected });
+        problems.push({
+            key: key(name),
+            value: raw[name] === undefined ? "(not set)" : "[secret]",
+            expected,
+        });
 
     // 3. The Git source.
     let gitConfig: ParsedConfig["git"] | undefined;
     if (git !== undefined) {
         const url = checkGitUrl(git.url);
         if (!url.ok && url.hasCredentials) {
-            problems.push({ key: key("git", "url"), value: "[contains credentials, not shown]", expected: url.expected });
+            problems.push({
+                key: key("git", "url"),
+                value: "[contains credentials, not shown]",
+                expected: url.expected,
+            });
         } else if (!url.ok) {
             problem("git", ["url"], git.url, url.expected);
         }
@@ -162,23 +200,47 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
         if (scheme === "ssh" && auth !== "ssh") {
             problem("git", ["auth"], git.auth, "ssh (or unset) for an ssh:// URL");
         } else if (scheme !== undefined && scheme !== "ssh" && auth === "ssh") {
-            problem("git", ["auth"], git.auth, "basic, bearer or none for an http(s):// URL; ssh needs an ssh:// URL");
+            problem(
+                "git",
+                ["auth"],
+                git.auth,
+                "basic, bearer or none for an http(s):// URL; ssh needs an ssh:// URL",
+            );
         } else if (scheme === "http" && auth !== "none") {
-            problem("git", ["auth"], git.auth, "none for a plain http:// URL; credentials are only sent over https://");
+            problem(
+                "git",
+                ["auth"],
+                git.auth,
+                "none for a plain http:// URL; credentials are only sent over https://",
+            );
         }
         const credentials: Partial<Record<SecretKey, string>> = {};
         // Which credentials belong depends on the URL's scheme: judge them only for a valid URL.
-        const credentialKeys = url.ok ? (["gitSshIdentity", "gitKnownHosts", "gitUsername", "gitPassword", "gitBearerToken"] as const) : [];
+        const credentialKeys = url.ok
+            ? ([
+                  "gitSshIdentity",
+                  "gitKnownHosts",
+                  "gitUsername",
+                  "gitPassword",
+                  "gitBearerToken",
+              ] as const)
+            : [];
         for (const name of credentialKeys) {
             const needed = AUTH_SECRETS[auth].includes(name);
             if (!needed && raw[name] !== undefined) {
-                secretProblem(name, `not set when \`${key("git", "auth")}\` is ${auth}; remove it or change the auth`);
+                secretProblem(
+                    name,
+                    `not set when \`${key("git", "auth")}\` is ${auth}; remove it or change the auth`,
+                );
                 continue;
             }
             if (!needed) continue;
             const v = secret(name);
             if (raw[name] === undefined) {
-                secretProblem(name, `${SECRET_EXPECTED[name]}, required when \`${key("git", "auth")}\` is ${auth}`);
+                secretProblem(
+                    name,
+                    `${SECRET_EXPECTED[name]}, required when \`${key("git", "auth")}\` is ${auth}`,
+                );
             } else if (v !== undefined) {
                 const shapeOk = SECRET_SHAPE[name]?.(v) ?? true;
                 if (shapeOk) credentials[name] = v;
@@ -202,7 +264,10 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
     let recipients: string[] = [];
     const ageKey = secret("ageKey");
     if (raw.ageKey === undefined) {
-        secretProblem("ageKey", `${AGE_KEY_EXPECTED}; set it with \`pulumi config set --secret ${key("ageKey")} < age.agekey\``);
+        secretProblem(
+            "ageKey",
+            `${AGE_KEY_EXPECTED}; set it with \`pulumi config set --secret ${key("ageKey")} < age.agekey\``,
+        );
     } else if (ageKey !== undefined) {
         try {
             recipients = await ageRecipients(ageKey);
@@ -216,40 +281,75 @@ export async function parseStackConfig(raw: RawConfig, opts: ParseOptions = {}):
     const namespace = flux.namespace ?? d.DEFAULT_FLUX_NAMESPACE;
     const manifest = flux.manifest ?? d.releaseManifestUrl(version);
     if (flux.manifest === undefined && namespace !== d.DEFAULT_FLUX_NAMESPACE) {
-        problem("flux", ["namespace"], namespace,
+        problem(
+            "flux",
+            ["namespace"],
+            namespace,
             `${d.DEFAULT_FLUX_NAMESPACE} while \`${key("flux", "manifest")}\` is the release install.yaml, which installs into ${d.DEFAULT_FLUX_NAMESPACE}; ` +
-            `for another namespace set \`${key("flux", "manifest")}\` to the output of \`flux install --export --namespace=${namespace}\``);
+                `for another namespace set \`${key("flux", "manifest")}\` to the output of \`flux install --export --namespace=${namespace}\``,
+        );
     }
     if (flux.manifest !== undefined && !flux.manifest.startsWith("https://")) {
         const file = path.resolve(opts.baseDir ?? process.cwd(), flux.manifest);
         if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-            problem("flux", ["manifest"], flux.manifest, `${EXPECT.manifest}; no file exists at ${file}`);
+            problem(
+                "flux",
+                ["manifest"],
+                flux.manifest,
+                `${EXPECT.manifest}; no file exists at ${file}`,
+            );
         }
     }
 
     // 6. Layers: seed defaults, stack overrides, then the graph.
-    const layers = mergeLayers(layerOverrides, readiness.timeout ?? d.DEFAULT_READINESS_TIMEOUT, problem);
+    const layers = mergeLayers(
+        layerOverrides,
+        readiness.timeout ?? d.DEFAULT_READINESS_TIMEOUT,
+        problem,
+    );
     const names = new Set(layers.map((l) => l.name));
     for (const l of layers) {
         for (const [i, dep] of l.dependsOn.entries()) {
             if (dep === l.name) {
-                problem("layers", [l.name, "dependsOn", i], dep, "names of other layers (a layer cannot depend on itself)");
+                problem(
+                    "layers",
+                    [l.name, "dependsOn", i],
+                    dep,
+                    "names of other layers (a layer cannot depend on itself)",
+                );
             } else if (!names.has(dep)) {
-                const why = dep in d.SEED_LAYERS || dep in layerOverrides ? "is disabled" : "is not a layer";
-                problem("layers", [l.name, "dependsOn", i], dep,
-                    `names of enabled layers (${[...names].join(", ")}); \`${dep}\` ${why}`);
+                const why =
+                    dep in d.SEED_LAYERS || dep in layerOverrides
+                        ? "is disabled"
+                        : "is not a layer";
+                problem(
+                    "layers",
+                    [l.name, "dependsOn", i],
+                    dep,
+                    `names of enabled layers (${[...names].join(", ")}); \`${dep}\` ${why}`,
+                );
             }
         }
         if (l.wait === true && l.healthChecks.length > 0) {
-            problem("layers", [l.name, "wait"], l.wait,
-                "false or unset while healthChecks are listed: Flux ignores healthChecks when wait is true; keep one of them");
+            problem(
+                "layers",
+                [l.name, "wait"],
+                l.wait,
+                "false or unset while healthChecks are listed: Flux ignores healthChecks when wait is true; keep one of them",
+            );
         }
     }
-    const acyclic = layers.filter((l) => l.dependsOn.every((dep) => names.has(dep) && dep !== l.name));
+    const acyclic = layers.filter((l) =>
+        l.dependsOn.every((dep) => names.has(dep) && dep !== l.name),
+    );
     for (const cycle of findCycles(acyclic)) {
         if (cycle.length <= 2) continue;
-        problem("layers", [cycle[0], "dependsOn"], layers.find((l) => l.name === cycle[0])?.dependsOn,
-            `dependencies without a cycle; found ${cycle.join(" → ")}`);
+        problem(
+            "layers",
+            [cycle[0], "dependsOn"],
+            layers.find((l) => l.name === cycle[0])?.dependsOn,
+            `dependencies without a cycle; found ${cycle.join(" → ")}`,
+        );
     }
 
     if (problems.length > 0 || gitConfig === undefined || ageKey === undefined) {
@@ -280,7 +380,10 @@ function mergeLayers(
     readinessTimeout: string,
     problem: (name: string, p: PropertyKey[], value: unknown, expected: string) => void,
 ): Layer[] {
-    const names = [...Object.keys(d.SEED_LAYERS), ...Object.keys(overrides).filter((n) => !(n in d.SEED_LAYERS))];
+    const names = [
+        ...Object.keys(d.SEED_LAYERS),
+        ...Object.keys(overrides).filter((n) => !(n in d.SEED_LAYERS)),
+    ];
     const layers: Layer[] = [];
     for (const name of names) {
         const { enabled, healthChecks, ...o } = overrides[name] ?? {};
@@ -301,7 +404,12 @@ function mergeLayers(
             }));
         }
         if (merged.path === undefined) {
-            problem("layers", [name, "path"], undefined, `${EXPECT.path}; a layer that is not one of the seed's needs a path`);
+            problem(
+                "layers",
+                [name, "path"],
+                undefined,
+                `${EXPECT.path}; a layer that is not one of the seed's needs a path`,
+            );
             continue;
         }
         merged.readinessTimeout ??= readinessTimeout;
@@ -312,14 +420,16 @@ function mergeLayers(
 
 const SECRET_EXPECTED: Record<Exclude<SecretKey, "ageKey">, string> = {
     gitSshIdentity: "a private SSH key in PEM or OpenSSH form (-----BEGIN … PRIVATE KEY-----)",
-    gitKnownHosts: "known_hosts lines for the Git host (`ssh-keyscan <host>`), each `<host> <key-type> <key>`",
+    gitKnownHosts:
+        "known_hosts lines for the Git host (`ssh-keyscan <host>`), each `<host> <key-type> <key>`",
     gitUsername: "the Git username",
     gitPassword: "the Git password or access token",
     gitBearerToken: "a bearer token for the Git host",
 };
 
 const SECRET_SHAPE: Partial<Record<SecretKey, (v: string) => boolean>> = {
-    gitSshIdentity: (v) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v) && /-----END [A-Z ]*PRIVATE KEY-----/.test(v),
+    gitSshIdentity: (v) =>
+        /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v) && /-----END [A-Z ]*PRIVATE KEY-----/.test(v),
     gitKnownHosts: (v) =>
         v
             .split(/\r?\n/)
@@ -340,7 +450,10 @@ export function checkGitUrl(url: string | undefined): UrlCheck {
     const scp = /^([^@/\s]+@)?([^:/\s]+):(?!\/\/)(.+)$/.exec(url);
     if (scp !== null) {
         const hint = `ssh://${scp[1] ?? "git@"}${scp[2]}/${scp[3].replace(/^\//, "")}`;
-        return { ok: false, expected: `${EXPECT.gitUrl}; Flux does not take scp-style addresses, write ${hint}` };
+        return {
+            ok: false,
+            expected: `${EXPECT.gitUrl}; Flux does not take scp-style addresses, write ${hint}`,
+        };
     }
     let parsed: URL;
     try {

@@ -71,7 +71,9 @@ export const fluxSchema = obj({
         .optional(),
 });
 
-const refValue = z.string({ error: EXPECT.gitRefValue }).regex(/^\S+$/, { error: EXPECT.gitRefValue });
+const refValue = z
+    .string({ error: EXPECT.gitRefValue })
+    .regex(/^\S+$/, { error: EXPECT.gitRefValue });
 
 export const gitRefSchema = obj({
     branch: refValue.optional(),
@@ -102,7 +104,10 @@ export const readinessSchema = obj({
 });
 
 export const healthCheckSchema = obj({
-    apiVersion: pattern(/^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?$/, EXPECT.apiVersion).optional(),
+    apiVersion: pattern(
+        /^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?$/,
+        EXPECT.apiVersion,
+    ).optional(),
     kind: pattern(/^[A-Z][A-Za-z0-9]*$/, EXPECT.kind).optional(),
     name: dnsSubdomain,
     namespace: dnsLabel,
@@ -115,7 +120,9 @@ export const layerSchema = obj({
     interval: duration.optional(),
     prune: bool.optional(),
     dependsOn: z.array(dnsLabel, { error: EXPECT.stringList }).optional(),
-    healthChecks: z.array(healthCheckSchema, { error: "a list of {apiVersion, kind, name, namespace}" }).optional(),
+    healthChecks: z
+        .array(healthCheckSchema, { error: "a list of {apiVersion, kind, name, namespace}" })
+        .optional(),
     timeout: duration.optional(),
     retryInterval: duration.optional(),
     wait: bool.optional(),
@@ -123,9 +130,13 @@ export const layerSchema = obj({
     suspend: bool.optional(),
     targetNamespace: dnsLabel.optional(),
     substitute: z
-        .record(z.string().regex(VAR_NAME, { error: EXPECT.substitute }), z.string({ error: EXPECT.substitute }), {
-            error: EXPECT.substitute,
-        })
+        .record(
+            z.string().regex(VAR_NAME, { error: EXPECT.substitute }),
+            z.string({ error: EXPECT.substitute }),
+            {
+                error: EXPECT.substitute,
+            },
+        )
         .optional(),
     readinessTimeout: duration.optional(),
 });

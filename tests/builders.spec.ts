@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import { buildGitRepositorySpec, buildKustomizationSpec, readinessAnnotations } from "../components";
+import {
+    buildGitRepositorySpec,
+    buildKustomizationSpec,
+    readinessAnnotations,
+} from "../components";
 import { checkGitUrl, durationSeconds } from "../stacks";
 import { dependencyOrder, findCycles } from "../stacks/layer-graph";
 import { Layer } from "../stacks/types";
@@ -16,19 +20,32 @@ describe("durationSeconds", () => {
     for (const [d, s] of table) {
         it(`${d} is ${s}s`, () => expect(durationSeconds(d)).to.equal(s));
     }
-    it("refuses what Flux refuses", () => expect(() => durationSeconds("10 minutes")).to.throw("not a Flux duration"));
+    it("refuses what Flux refuses", () =>
+        expect(() => durationSeconds("10 minutes")).to.throw("not a Flux duration"));
 });
 
 describe("layer graph", () => {
     const n = (name: string, ...dependsOn: string[]) => ({ name, dependsOn });
 
     it("puts every layer after its dependencies, keeping the given order otherwise", () => {
-        const order = dependencyOrder([n("apps", "databases"), n("monitoring"), n("databases", "infrastructure"), n("infrastructure")]);
-        expect(order.map((x) => x.name)).to.deep.equal(["monitoring", "infrastructure", "databases", "apps"]);
+        const order = dependencyOrder([
+            n("apps", "databases"),
+            n("monitoring"),
+            n("databases", "infrastructure"),
+            n("infrastructure"),
+        ]);
+        expect(order.map((x) => x.name)).to.deep.equal([
+            "monitoring",
+            "infrastructure",
+            "databases",
+            "apps",
+        ]);
     });
 
     it("finds a cycle and names its members in order", () => {
-        expect(findCycles([n("a", "c"), n("b", "a"), n("c", "b")])).to.deep.equal([["a", "c", "b", "a"]]);
+        expect(findCycles([n("a", "c"), n("b", "a"), n("c", "b")])).to.deep.equal([
+            ["a", "c", "b", "a"],
+        ]);
         expect(findCycles([n("a"), n("b", "a")])).to.deep.equal([]);
     });
 
@@ -38,7 +55,12 @@ describe("layer graph", () => {
 });
 
 describe("checkGitUrl", () => {
-    const ok = ["ssh://git@github.com/org/repo.git", "ssh://git@git.example.test:2222/org/repo", "https://gitlab.example.test/group/repo.git", "http://127.0.0.1:17080/repo.git"];
+    const ok = [
+        "ssh://git@github.com/org/repo.git",
+        "ssh://git@git.example.test:2222/org/repo",
+        "https://gitlab.example.test/group/repo.git",
+        "http://127.0.0.1:17080/repo.git",
+    ];
     for (const u of ok) {
         it(`accepts ${u}`, () => expect(checkGitUrl(u)).to.deep.include({ ok: true, url: u }));
     }
@@ -60,7 +82,10 @@ describe("checkGitUrl", () => {
 });
 
 describe("buildKustomizationSpec", () => {
-    const ctx = { sourceRef: { kind: "GitRepository" as const, name: "flux-system" }, decryptionSecretName: "sops-age" };
+    const ctx = {
+        sourceRef: { kind: "GitRepository" as const, name: "flux-system" },
+        decryptionSecretName: "sops-age",
+    };
 
     it("writes every optional field under Flux's name for it", () => {
         const layer: Layer = {
@@ -99,13 +124,22 @@ describe("buildKustomizationSpec", () => {
 
 describe("buildGitRepositorySpec", () => {
     it("refers to the auth Secret only when there are credentials", () => {
-        const base = { repositoryName: "flux-system", url: "https://g.example.test/r.git", ref: { semver: ">=1.0.0" }, interval: "5m", secretName: "git-creds" };
+        const base = {
+            repositoryName: "flux-system",
+            url: "https://g.example.test/r.git",
+            ref: { semver: ">=1.0.0" },
+            interval: "5m",
+            secretName: "git-creds",
+        };
         expect(buildGitRepositorySpec({ ...base, auth: { kind: "none" } })).to.deep.equal({
             interval: "5m",
             url: "https://g.example.test/r.git",
             ref: { semver: ">=1.0.0" },
         });
-        const withAuth = buildGitRepositorySpec({ ...base, auth: { kind: "bearer", bearerToken: undefined as any } });
+        const withAuth = buildGitRepositorySpec({
+            ...base,
+            auth: { kind: "bearer", bearerToken: undefined as any },
+        });
         expect(withAuth.secretRef).to.deep.equal({ name: "git-creds" });
     });
 });

@@ -18,14 +18,18 @@ const decryption = { provider: "sops", secretRef: { name: "sops-age" } };
 const sourceRef = { kind: "GitRepository", name: "flux-system" };
 
 function kustomization(run: ProgramRun, name: string): Registered {
-    const found = run.resources.filter((r) => r.type === KUSTOMIZATION && r.inputs.metadata?.name === name);
+    const found = run.resources.filter(
+        (r) => r.type === KUSTOMIZATION && r.inputs.metadata?.name === name,
+    );
     expect(found, `Kustomization ${name}`).to.have.length(1);
     return found[0];
 }
 
 function only(run: ProgramRun, type: string, metadataName?: string): Registered {
     const found = run.resources.filter(
-        (r) => r.type === type && (metadataName === undefined || r.inputs.metadata?.name === metadataName),
+        (r) =>
+            r.type === type &&
+            (metadataName === undefined || r.inputs.metadata?.name === metadataName),
     );
     expect(found, `${type} ${metadataName ?? ""}`).to.have.length(1);
     return found[0];
@@ -59,7 +63,9 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
 
     it("installs the pinned Flux release from its install.yaml", () => {
         const install = only(run, CONFIG_FILE);
-        expect(install.inputs.file).to.equal("https://github.com/fluxcd/flux2/releases/download/v2.9.5/install.yaml");
+        expect(install.inputs.file).to.equal(
+            "https://github.com/fluxcd/flux2/releases/download/v2.9.5/install.yaml",
+        );
     });
 
     it("keeps Flux's controllers and CRDs when the stack is destroyed", () => {
@@ -89,7 +95,10 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
             sourceRef,
             decryption,
             dependsOn: [{ name: "infrastructure" }],
-            healthChecks: [helmRelease("databases", "postgresql"), helmRelease("databases", "redis")],
+            healthChecks: [
+                helmRelease("databases", "postgresql"),
+                helmRelease("databases", "redis"),
+            ],
             deletionPolicy: "Orphan",
         });
     });
@@ -109,12 +118,17 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
     });
 
     it("declares exactly the three seed layers, nothing else Flux-typed", () => {
-        const names = run.resources.filter((r) => r.type === KUSTOMIZATION).map((r) => r.inputs.metadata.name);
+        const names = run.resources
+            .filter((r) => r.type === KUSTOMIZATION)
+            .map((r) => r.inputs.metadata.name);
         expect(names.sort()).to.deep.equal(["apps", "databases", "infrastructure"]);
     });
 
     it("makes pulumi up wait for every layer and the source to be Ready, within the configured timeout", () => {
-        for (const r of [...run.resources.filter((x) => x.type === KUSTOMIZATION), only(run, GIT_REPOSITORY)]) {
+        for (const r of [
+            ...run.resources.filter((x) => x.type === KUSTOMIZATION),
+            only(run, GIT_REPOSITORY),
+        ]) {
             expect(r.inputs.metadata.annotations, r.name).to.deep.equal({
                 "pulumi.com/waitFor": "condition=Ready",
                 "pulumi.com/timeoutSeconds": "600",
@@ -148,7 +162,9 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
 
     it("creates nothing Flux-typed and no Secret before the Flux install", () => {
         const install = only(run, CONFIG_FILE);
-        const fluxObjects = run.resources.filter((r) => [KUSTOMIZATION, GIT_REPOSITORY, SECRET].includes(r.type));
+        const fluxObjects = run.resources.filter((r) =>
+            [KUSTOMIZATION, GIT_REPOSITORY, SECRET].includes(r.type),
+        );
         expect(fluxObjects).to.have.length(6);
         for (const r of fluxObjects) {
             expect(waitsFor(run, r), r.name).to.include(install.urn);
@@ -185,18 +201,24 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
         for (const r of run.resources) {
             const plain = JSON.stringify(unmarkedParts(r.serialized));
             expect(plain, r.name).to.not.contain(ageKey);
-            expect(plain, r.name).to.not.contain(Buffer.from(ageKey).toString("base64").slice(0, 40));
+            expect(plain, r.name).to.not.contain(
+                Buffer.from(ageKey).toString("base64").slice(0, 40),
+            );
             expect(plain, r.name).to.not.contain("PRIVATE KEY");
         }
     });
 
     it("generates objects that validate against Flux's CRD schemas", async () => {
-        const { Kustomization } = await import("@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1");
-        const { GitRepository } = await import("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1");
+        const { Kustomization } =
+            await import("@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1");
+        const { GitRepository } =
+            await import("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1");
         for (const r of run.resources.filter((x) => x.type === KUSTOMIZATION)) {
             expect(() => new Kustomization(r.inputs as any).validate(), r.name).to.not.throw();
         }
-        expect(() => new GitRepository(only(run, GIT_REPOSITORY).inputs as any).validate()).to.not.throw();
+        expect(() =>
+            new GitRepository(only(run, GIT_REPOSITORY).inputs as any).validate(),
+        ).to.not.throw();
         // The validator has teeth: a deletionPolicy Flux does not know is rejected.
         const apps = kustomization(run, "apps").inputs;
         const bad = { ...apps, spec: { ...apps.spec, deletionPolicy: "Keep" } };
@@ -251,7 +273,9 @@ describe("the dev stack (Pulumi.dev.yaml as on disk)", () => {
     });
 
     it("lets destroy delete dev databases, waiting until they are gone", () => {
-        expect(kustomization(run, "databases").inputs.spec.deletionPolicy).to.equal("WaitForTermination");
+        expect(kustomization(run, "databases").inputs.spec.deletionPolicy).to.equal(
+            "WaitForTermination",
+        );
     });
 
     it("removes Flux itself on destroy", () => {
@@ -260,7 +284,9 @@ describe("the dev stack (Pulumi.dev.yaml as on disk)", () => {
 
     it("waits 5 minutes for each layer", () => {
         for (const name of ["infrastructure", "databases", "apps"]) {
-            expect(kustomization(run, name).inputs.metadata.annotations["pulumi.com/timeoutSeconds"]).to.equal("300");
+            expect(
+                kustomization(run, name).inputs.metadata.annotations["pulumi.com/timeoutSeconds"],
+            ).to.equal("300");
         }
     });
 });
@@ -282,7 +308,9 @@ describe("stack variations", () => {
             substitute: { cluster_name: "prod" },
         });
         const run = await runProgram(config, base.secretKeys);
-        const names = run.resources.filter((r) => r.type === KUSTOMIZATION).map((r) => r.inputs.metadata.name);
+        const names = run.resources
+            .filter((r) => r.type === KUSTOMIZATION)
+            .map((r) => r.inputs.metadata.name);
         expect(names.sort()).to.deep.equal(["databases", "infrastructure", "monitoring"]);
         expect(kustomization(run, "monitoring").inputs.spec).to.deep.equal({
             interval: "10m0s",
@@ -305,31 +333,47 @@ describe("stack variations", () => {
         config = withValue(config, "layers", ["infrastructure", "dependsOn"], ["early"]);
         const run = await runProgram(config, base.secretKeys);
         expect(run.outputs.layers).to.deep.equal(["early", "infrastructure", "databases", "apps"]);
-        expect(kustomization(run, "infrastructure").dependencies).to.include(kustomization(run, "early").urn);
+        expect(kustomization(run, "infrastructure").dependencies).to.include(
+            kustomization(run, "early").urn,
+        );
     });
 
     it("does not wait for Ready when readiness is off, nor for a suspended layer", async () => {
         let config = withValue(base.config, "readiness", ["enabled"], false);
         let run = await runProgram(config, base.secretKeys);
-        for (const r of run.resources.filter((x) => x.type === KUSTOMIZATION || x.type === GIT_REPOSITORY)) {
+        for (const r of run.resources.filter(
+            (x) => x.type === KUSTOMIZATION || x.type === GIT_REPOSITORY,
+        )) {
             expect(r.inputs.metadata.annotations ?? {}, r.name).to.deep.equal({});
         }
         config = withValue(base.config, "layers", ["apps", "suspend"], true);
         run = await runProgram(config, base.secretKeys);
         expect(kustomization(run, "apps").inputs.metadata.annotations ?? {}).to.deep.equal({});
-        expect(kustomization(run, "databases").inputs.metadata.annotations).to.have.property("pulumi.com/waitFor");
+        expect(kustomization(run, "databases").inputs.metadata.annotations).to.have.property(
+            "pulumi.com/waitFor",
+        );
     });
 
     it("uses a per-layer readiness timeout", async () => {
         const config = withValue(base.config, "layers", ["databases", "readinessTimeout"], "25m");
         const run = await runProgram(config, base.secretKeys);
-        expect(kustomization(run, "databases").inputs.metadata.annotations["pulumi.com/timeoutSeconds"]).to.equal("1500");
-        expect(kustomization(run, "apps").inputs.metadata.annotations["pulumi.com/timeoutSeconds"]).to.equal("600");
+        expect(
+            kustomization(run, "databases").inputs.metadata.annotations[
+                "pulumi.com/timeoutSeconds"
+            ],
+        ).to.equal("1500");
+        expect(
+            kustomization(run, "apps").inputs.metadata.annotations["pulumi.com/timeoutSeconds"],
+        ).to.equal("600");
     });
 
     it("installs from a local manifest file and follows a tag over https with a token", async () => {
         let config = withValue(base.config, "flux", ["manifest"], "package.json");
-        config = withValue(config, "git", [], { url: "https://git.example.test/platform/gitops.git", ref: { tag: "v1.2.3" }, auth: "bearer" });
+        config = withValue(config, "git", [], {
+            url: "https://git.example.test/platform/gitops.git",
+            ref: { tag: "v1.2.3" },
+            auth: "bearer",
+        });
         config = withValue(config, "gitSshIdentity", [], undefined);
         config = withValue(config, "gitKnownHosts", [], undefined);
         config = withValue(config, "gitBearerToken", [], "t0ken-value");
@@ -342,15 +386,24 @@ describe("stack variations", () => {
             secretRef: { name: "flux-system" },
         });
         const auth = only(run, SECRET, "flux-system");
-        expect(auth.inputs.data).to.deep.equal({ bearerToken: Buffer.from("t0ken-value").toString("base64") });
+        expect(auth.inputs.data).to.deep.equal({
+            bearerToken: Buffer.from("t0ken-value").toString("base64"),
+        });
     });
 
     it("declares no auth Secret for a public repository", async () => {
-        let config = withValue(base.config, "git", ["url"], "https://git.example.test/public/gitops.git");
+        let config = withValue(
+            base.config,
+            "git",
+            ["url"],
+            "https://git.example.test/public/gitops.git",
+        );
         config = withValue(config, "gitSshIdentity", [], undefined);
         config = withValue(config, "gitKnownHosts", [], undefined);
         const run = await runProgram(config, [`${P}:ageKey`]);
-        expect(run.resources.filter((r) => r.type === SECRET).map((r) => r.inputs.metadata.name)).to.deep.equal(["sops-age"]);
+        expect(
+            run.resources.filter((r) => r.type === SECRET).map((r) => r.inputs.metadata.name),
+        ).to.deep.equal(["sops-age"]);
         expect(only(run, GIT_REPOSITORY).inputs.spec).to.not.have.property("secretRef");
     });
 
@@ -364,6 +417,8 @@ describe("stack variations", () => {
             caught = e;
         }
         expect(caught).to.be.instanceOf(ConfigError);
-        expect((caught as Error).message).to.contain("`flux-gitops:layers.databases.interval` is \"10 minutes\"");
+        expect((caught as Error).message).to.contain(
+            '`flux-gitops:layers.databases.interval` is "10 minutes"',
+        );
     });
 });

@@ -4,7 +4,12 @@ import { readStackFile } from "./stack-file";
 export const P = "flux-gitops";
 
 /** A stack's config from its file plus freshly generated secrets, set the way README tells users to. */
-export async function stackWithSecrets(stack: string): Promise<{ config: Record<string, unknown>; secretKeys: string[]; ageKey: string; sshIdentity: string }> {
+export async function stackWithSecrets(stack: string): Promise<{
+    config: Record<string, unknown>;
+    secretKeys: string[];
+    ageKey: string;
+    sshIdentity: string;
+}> {
     const ageKey = await newAgeIdentity();
     const sshIdentity = newSshIdentity();
     return {
@@ -21,7 +26,12 @@ export async function stackWithSecrets(stack: string): Promise<{ config: Record<
 }
 
 /** A deep copy of `config` with the value at `key` + `path` replaced (`undefined` deletes it). */
-export function withValue(config: Record<string, unknown>, key: string, path: (string | number)[], value: unknown): Record<string, unknown> {
+export function withValue(
+    config: Record<string, unknown>,
+    key: string,
+    path: (string | number)[],
+    value: unknown,
+): Record<string, unknown> {
     const copy = JSON.parse(JSON.stringify(config)) as Record<string, any>;
     const full = `${P}:${key}`;
     if (path.length === 0) {

@@ -26,7 +26,11 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** True if a serialized value is a Pulumi secret. */
 export function isSecretMarked(v: unknown): boolean {
-    return typeof v === "object" && v !== null && (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG;
+    return (
+        typeof v === "object" &&
+        v !== null &&
+        (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG
+    );
 }
 
 /** Resolves an Output in a test, so a failing assertion fails the test instead of timing out. */
@@ -71,7 +75,10 @@ async function execute(
     const pending: Promise<unknown>[] = [];
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => ({ id: args.custom ? `${args.name}-id` : undefined, state: args.inputs }),
+            newResource: (args) => ({
+                id: args.custom ? `${args.name}-id` : undefined,
+                state: args.inputs,
+            }),
             call: (args) => {
                 throw new Error(`unexpected provider call ${args.token}`);
             },
@@ -82,7 +89,10 @@ async function execute(
     );
     pulumi.runtime.setAllConfig(
         Object.fromEntries(
-            Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+            Object.entries(config).map(([k, v]) => [
+                k,
+                typeof v === "string" ? v : JSON.stringify(v),
+            ]),
         ),
         secretKeys,
     );
@@ -126,7 +136,7 @@ async function execute(
         error = e;
     }
     // Registrations finish asynchronously; wait until no new one starts.
-    for (let seen = -1; seen !== pending.length; ) {
+    for (let seen = -1; seen !== pending.length;) {
         seen = pending.length;
         await Promise.all(pending);
         await new Promise((r) => setImmediate(r));

@@ -36,7 +36,9 @@ async function main(argv: string[]): Promise<void> {
         .filter((r) => r.inputs.apiVersion !== undefined && r.inputs.kind !== undefined)
         .map((r) => stringify(r.inputs));
     const install = run.resources.find((r) => r.type === "kubernetes:yaml/v2:ConfigFile");
-    process.stdout.write(`# Flux install manifest: ${install?.inputs.file}\n---\n${docs.join("---\n")}`);
+    process.stdout.write(
+        `# Flux install manifest: ${install?.inputs.file}\n---\n${docs.join("---\n")}`,
+    );
 }
 
 main(process.argv.slice(2)).catch((e) => {
