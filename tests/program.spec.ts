@@ -208,23 +208,31 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
         }
     });
 
-    it("generates objects that validate against Flux's CRD schemas", async () => {
-        const { Kustomization } =
-            await import("@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1");
-        const { GitRepository } =
-            await import("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1");
-        for (const r of run.resources.filter((x) => x.type === KUSTOMIZATION)) {
-            expect(() => new Kustomization(r.inputs as any).validate(), r.name).to.not.throw();
-        }
-        expect(() =>
-            new GitRepository(only(run, GIT_REPOSITORY).inputs as any).validate(),
-        ).to.not.throw();
-        // The validator has teeth: a deletionPolicy Flux does not know is rejected.
-        const apps = kustomization(run, "apps").inputs;
-        const bad = { ...apps, spec: { ...apps.spec, deletionPolicy: "Keep" } };
-        expect(() => new Kustomization(bad as any).validate()).to.throw();
-    });
+    it("generates objects that validate against Flux's CRD schemas", () =>
+        validatesAgainstFluxSchemas(run));
 });
+
+/** Every Kustomization and GitRepository of a run validates against the Flux CRD schemas. */
+async function validatesAgainstFluxSchemas(run: ProgramRun): Promise<void> {
+    const { Kustomization } =
+        await import("@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1");
+    const { GitRepository } =
+        await import("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1");
+    const kustomizations = run.resources.filter((x) => x.type === KUSTOMIZATION);
+    expect(kustomizations).to.have.length.greaterThan(0);
+    for (const r of kustomizations) {
+        expect(() => new Kustomization(r.inputs as any).validate(), r.name).to.not.throw();
+    }
+    expect(() =>
+        new GitRepository(only(run, GIT_REPOSITORY).inputs as any).validate(),
+    ).to.not.throw();
+    // The validator has teeth: a deletionPolicy Flux does not know is rejected.
+    const bad = {
+        ...kustomizations[0].inputs,
+        spec: { ...kustomizations[0].inputs.spec, deletionPolicy: "Keep" },
+    };
+    expect(() => new Kustomization(bad as any).validate()).to.throw();
+}
 
 /** The serialized inputs with every secret-marked part removed. */
 function unmarkedParts(v: any): any {
@@ -277,6 +285,9 @@ describe("the dev stack (Pulumi.dev.yaml as on disk)", () => {
             "WaitForTermination",
         );
     });
+
+    it("generates objects that validate against Flux's CRD schemas", () =>
+        validatesAgainstFluxSchemas(run));
 
     it("removes Flux itself on destroy", () => {
         expect(only(run, CONFIG_FILE).retainOnDelete).to.equal(false);
