@@ -1,0 +1,3 @@
+module flux-gitops.local/integration/git-httpd
+
+go 1.26.0
