@@ -3,7 +3,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "bin/**", "tests/integration/**", "tests/toolchain/**"] },
+    { ignores: ["node_modules/**", "bin/**", "tests/toolchain/**"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],
