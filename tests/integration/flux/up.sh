@@ -12,6 +12,8 @@
 # FLUX_REQUEUE_DEPENDENCY (default 5s; upstream's default is 30s) is how often
 # a Kustomization or HelmRelease waiting on a dependsOn is looked at again:
 # shorter makes the layered rollout of the tests quicker, nothing else.
+# FLUX_CRDS_FROM_CLUSTER=1 skips step 2 and waits instead until the CRDs and the
+# namespace exist (the e2e suite, where pulumi up installs them as install.yaml would).
 # Idempotent: controllers already running are kept. If anything fails, what
 # was started is stopped again (down.sh), with the logs kept.
 set -euo pipefail
@@ -53,11 +55,23 @@ trap cleanup EXIT
 
 mkdir -p "$FLUX_DIR"/{logs,pids,storage,tmp,home}
 
-# CRDs (server-side apply: some are too large for the last-applied annotation).
-kubectl apply --server-side --force-conflicts -f "$FLUX_CRD_DIR" >"$FLUX_DIR/logs/crds.log"
-kubectl wait --for=condition=Established --timeout=60s -f "$FLUX_CRD_DIR" >>"$FLUX_DIR/logs/crds.log"
-kubectl create namespace "$FLUX_NAMESPACE" --dry-run=client -o yaml |
-  kubectl apply --server-side -f - >>"$FLUX_DIR/logs/crds.log"
+if [[ "${FLUX_CRDS_FROM_CLUSTER:-0}" == 1 ]]; then
+  # Someone else (pulumi up, in the e2e suite) installs the CRDs and the namespace, as
+  # install.yaml would: wait for them, like the controllers' Deployments would.
+  for _ in $(seq 1 "${FLUX_CRD_WAIT:-300}"); do
+    kubectl get namespace "$FLUX_NAMESPACE" >/dev/null 2>&1 &&
+      kubectl wait --for=condition=Established --timeout=1s -f "$FLUX_CRD_DIR" >"$FLUX_DIR/logs/crds.log" 2>&1 &&
+      break
+    sleep 1
+  done
+  kubectl wait --for=condition=Established --timeout=1s -f "$FLUX_CRD_DIR" >>"$FLUX_DIR/logs/crds.log"
+else
+  # CRDs (server-side apply: some are too large for the last-applied annotation).
+  kubectl apply --server-side --force-conflicts -f "$FLUX_CRD_DIR" >"$FLUX_DIR/logs/crds.log"
+  kubectl wait --for=condition=Established --timeout=60s -f "$FLUX_CRD_DIR" >>"$FLUX_DIR/logs/crds.log"
+  kubectl create namespace "$FLUX_NAMESPACE" --dry-run=client -o yaml |
+    kubectl apply --server-side -f - >>"$FLUX_DIR/logs/crds.log"
+fi
 t_crds=$(ms)
 
 running() { # name
