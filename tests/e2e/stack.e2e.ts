@@ -58,9 +58,10 @@ describe("pulumi preview / up / refresh / destroy against a real cluster", funct
     const cliOutput: string[] = [];
     const onOutput = (s: string) => cliOutput.push(s);
     let rawSeconds = 0;
+    let devConfig: Record<string, unknown>;
 
     /** Sets the stack's config the way README tells users to: objects by value, secrets with --secret. */
-    async function configure(c: Record<string, unknown>): Promise<void> {
+    async function configure(c: Record<string, unknown>, target: Stack = stack): Promise<void> {
         const secrets = new Set([`${P}:ageKey`, `${P}:gitSshIdentity`]);
         const values = Object.fromEntries(
             Object.entries(c).map(([k, v]) => [
@@ -68,7 +69,7 @@ describe("pulumi preview / up / refresh / destroy against a real cluster", funct
                 { value: typeof v === "string" ? v : JSON.stringify(v), secret: secrets.has(k) },
             ]),
         );
-        await stack.setAllConfig(values);
+        await target.setAllConfig(values);
     }
 
     before(async () => {
@@ -80,6 +81,8 @@ describe("pulumi preview / up / refresh / destroy against a real cluster", funct
             await age.identityToRecipient(ageKey),
             repo,
         ]);
+        // The dev stack follows branch dev.
+        execFileSync("bash", [path.join(IT, "git", "publish.sh"), repo, "gitops", "dev"]);
         const url = execFileSync("bash", [path.join(IT, "git", "publish.sh"), repo, "gitops"], {
             encoding: "utf8",
         })
@@ -110,6 +113,15 @@ describe("pulumi preview / up / refresh / destroy against a real cluster", funct
                 timeout: "1m",
                 readinessTimeout: "3m",
             });
+        const dev = readStackFile("dev");
+        devConfig = {
+            ...dev,
+            [`${P}:flux`]: { ...(dev[`${P}:flux`] as object), manifest },
+            [`${P}:git`]: { ...(dev[`${P}:git`] as object), url },
+            [`${P}:ageKey`]: ageKey,
+            [`${P}:gitSshIdentity`]: sshIdentity,
+            [`${P}:gitKnownHosts`]: fs.readFileSync(env("GIT_SSH_KNOWN_HOSTS"), "utf8"),
+        };
         config = {
             ...prod,
             [`${P}:flux`]: { ...(prod[`${P}:flux`] as object), manifest },
@@ -334,6 +346,39 @@ describe("pulumi preview / up / refresh / destroy against a real cluster", funct
         await waitUntil(
             "authentik to be pruned",
             () => (getObject("helmrelease", "authentik", "authentik") ? undefined : true),
+            120000,
+        );
+    });
+
+    it("pulumi destroy of a dev-like stack removes what its policy says: the databases and Flux itself", async () => {
+        const program = require("../../index");
+        const dev = await LocalWorkspace.createOrSelectStack(
+            { stackName: "e2e-dev", projectName: P, program },
+            {
+                workDir: dir,
+                envVars: { PULUMI_CONFIG_PASSPHRASE: env("PULUMI_CONFIG_PASSPHRASE") },
+                secretsProvider: "passphrase",
+            },
+        );
+        await configure(devConfig, dev);
+        const up = await dev.up({ onOutput });
+        expect(up.summary.result).to.equal("succeeded");
+        expect(allReady()).to.equal(true);
+        expect(getObject("kustomization", NS, "databases").spec.deletionPolicy).to.equal(
+            "WaitForTermination",
+        );
+        const start = Date.now();
+        await dev.destroy({ onOutput });
+        console.log(`      dev destroy: ${((Date.now() - start) / 1000).toFixed(1)}s`);
+        for (const name of ["postgresql", "redis"]) {
+            expect(
+                getObject("configmap", "databases", `${name}-tiny`),
+                `workload of ${name}`,
+            ).to.equal(undefined);
+        }
+        await waitUntil(
+            "Flux's CRDs to be removed",
+            () => (kubectl(["get", "crd", "-o", "name"]).includes("fluxcd.io") ? undefined : true),
             120000,
         );
     });
