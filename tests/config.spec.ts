@@ -303,13 +303,7 @@ const cases: BadCase[] = [
     },
     {
         what: "an age key with a bad checksum",
-        change: (c) =>
-            withValue(
-                c,
-                "ageKey",
-                [],
-                "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
-            ),
+        change: (c) => withValue(c, "ageKey", [], "AGE-SECRET-KEY-1" + "Q".repeat(58)),
         key: "ageKey",
         expected: "identity 1 is not a valid age identity",
         value: "[secret]",
