@@ -8,30 +8,17 @@ root="$(cd "$here/../.." && pwd)"
 it="$root/tests/integration"
 cd "$root"
 
+# shellcheck source=../integration/services.sh
+source "$it/services.sh"
+
 t0=$(date +%s)
-for part in kubernetes flux sops; do
-  bash "tests/toolchain/build-$part.sh"
-done
+build_cluster_toolchain
 toolpath="$(bash tests/toolchain/build-pulumi.sh)"
 echo "e2e: toolchain ready in $(($(date +%s) - t0))s"
 
 export E2E_DIR
 E2E_DIR="$(mktemp -d "${TMPDIR:-/tmp}/flux-gitops-e2e.XXXXXX")"
-status=0
-cleanup() {
-  if [[ $status -ne 0 ]]; then
-    for log in "${FLUX_DIR:-/tmp/flux-gitops-flux}"/logs/*-controller.log; do
-      [[ -f "$log" ]] || continue
-      echo "--- last lines of $log" >&2
-      tail -n 20 "$log" >&2 || true
-    done
-  fi
-  bash "$it/flux/down.sh" >/dev/null 2>&1 || true
-  bash "$it/git/down.sh" >/dev/null 2>&1 || true
-  bash "$it/cluster/down.sh" >/dev/null 2>&1 || true
-  rm -rf "$E2E_DIR"
-}
-trap 'status=$?; cleanup' EXIT
+trap 'status=$?; stop_services $status; rm -rf "$E2E_DIR"' EXIT
 
 bash "$it/cluster/up.sh"
 bash "$it/git/up.sh"

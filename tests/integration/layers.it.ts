@@ -10,7 +10,6 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { runProgram } from "../helpers/mocks";
-import { readStackFile } from "../helpers/stack-file";
 import {
     fluxStatus,
     getObject,
@@ -19,17 +18,18 @@ import {
     requestReconcile,
     waitUntil,
 } from "./helpers/kube";
+import {
+    loopbackStackConfig,
+    publish,
+    publishFixtureRepo,
+    withFastRetries,
+    writeInstallManifest,
+} from "./helpers/loopback";
 
 const NS = "flux-system";
 const P = "flux-gitops";
 const HERE = __dirname;
 const LAYERS = ["infrastructure", "databases", "apps"];
-
-function env(name: string): string {
-    const v = process.env[name];
-    if (!v) throw new Error(`${name} is not set: run this suite through tests/integration/run.sh`);
-    return v;
-}
 
 /** The plain Secrets of the fixture tree, before make-repo.sh encrypts them. */
 function fixtureSecrets(): { namespace: string; name: string; data: Record<string, string> }[] {
@@ -75,7 +75,7 @@ describe("Flux layers on a real control plane", function () {
             );
         git("add", "-A");
         git("commit", "-q", "-m", message);
-        execFileSync("bash", [path.join(HERE, "git", "publish.sh"), repo, "gitops"]);
+        publish(repo);
         requestReconcile("gitrepository", NS, "flux-system");
     }
 
@@ -102,39 +102,13 @@ describe("Flux layers on a real control plane", function () {
     before(async () => {
         const age = await import("age-encryption");
         ageKey = await age.generateX25519Identity();
-        const recipient = await age.identityToRecipient(ageKey);
-        execFileSync("bash", [path.join(HERE, "fixtures", "make-repo.sh"), recipient, repo]);
-        const url = execFileSync("bash", [path.join(HERE, "git", "publish.sh"), repo, "gitops"], {
-            encoding: "utf8",
-        })
-            .trim()
-            .split("\n")
-            .pop()!;
-
-        // The CRDs stand in for the install manifest: the controllers run as local processes.
-        const crdDir = env("FLUX_CRD_DIR");
-        const manifest = path.join(tmp, "flux-install.yaml");
-        fs.writeFileSync(
-            manifest,
-            fs
-                .readdirSync(crdDir)
-                .map((f) => fs.readFileSync(path.join(crdDir, f), "utf8"))
-                .join("\n---\n"),
-        );
-
+        const url = publishFixtureRepo(await age.identityToRecipient(ageKey), repo);
+        const manifest = writeInstallManifest(path.join(tmp, "flux-install.yaml"));
         // The prod stack as on disk, pointed at the loopback repository, with short retries.
-        const prod = readStackFile("prod");
-        const layers = JSON.parse(JSON.stringify(prod[`${P}:layers`]));
-        for (const l of LAYERS) Object.assign(layers[l], { retryInterval: "5s", timeout: "1m" });
-        baseConfig = {
-            ...prod,
-            [`${P}:flux`]: { ...(prod[`${P}:flux`] as object), manifest },
-            [`${P}:git`]: { ...(prod[`${P}:git`] as object), url, interval: "10s" },
-            [`${P}:layers`]: layers,
-            [`${P}:ageKey`]: ageKey,
-            [`${P}:gitSshIdentity`]: fs.readFileSync(env("GIT_SSH_IDENTITY"), "utf8"),
-            [`${P}:gitKnownHosts`]: fs.readFileSync(env("GIT_SSH_KNOWN_HOSTS"), "utf8"),
-        };
+        baseConfig = withFastRetries(loopbackStackConfig("prod", { url, manifest, ageKey }), {
+            retryInterval: "5s",
+            timeout: "1m",
+        });
     });
 
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -7,27 +7,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
+# shellcheck source=services.sh
+source "$here/services.sh"
+
 t0=$(date +%s)
-for part in kubernetes flux sops; do
-  bash "tests/toolchain/build-$part.sh"
-done
+build_cluster_toolchain
 t_built=$(date +%s)
 echo "integration: toolchain ready in $((t_built - t0))s"
 
-status=0
-cleanup() {
-  if [[ $status -ne 0 ]]; then
-    for log in "${FLUX_DIR:-/tmp/flux-gitops-flux}"/logs/*-controller.log; do
-      [[ -f "$log" ]] || continue
-      echo "--- last lines of $log" >&2
-      tail -n 30 "$log" >&2 || true
-    done
-  fi
-  bash "$here/flux/down.sh" >/dev/null 2>&1 || true
-  bash "$here/git/down.sh" >/dev/null 2>&1 || true
-  bash "$here/cluster/down.sh" >/dev/null 2>&1 || true
-}
-trap 'status=$?; cleanup' EXIT
+trap 'stop_services $?' EXIT
 
 bash "$here/cluster/up.sh"
 bash "$here/flux/up.sh"
