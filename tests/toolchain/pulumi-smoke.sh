@@ -18,7 +18,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 source "$here/versions.env"
 
-toolpath="$("$here/build-pulumi.sh")" || { echo "pulumi-smoke: build-pulumi.sh failed" >&2; exit 1; }
+toolpath="$(PULUMI_WITH_YAML=1 "$here/build-pulumi.sh")" || { echo "pulumi-smoke: build-pulumi.sh failed" >&2; exit 1; }
 export PATH="$toolpath:$PATH"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/pulumi-smoke.XXXXXX")"
