@@ -29,7 +29,7 @@ export class FluxInstall extends pulumi.ComponentResource {
         const manifest = new k8s.yaml.v2.ConfigFile(
             name,
             { file: args.manifest },
-            // Construct passes retainOnDelete on to the manifest's objects (to be proven end to end, issue 4).
+            // Construct passes retainOnDelete on to the manifest's objects (tests/e2e checks destroy keeps them).
             { parent: this, retainOnDelete: args.keepOnDestroy },
         );
         this.namespace = args.namespace;
