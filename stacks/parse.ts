@@ -91,10 +91,10 @@ export async function parseStackConfig(
 ): Promise<ParseResult> {
     const problems: ConfigProblem[] = [];
     const key = (...p: PropertyKey[]) => configKey(p);
-    const show = (name: string, p: PropertyKey[], value: unknown) =>
-        raw[name]?.secret ? "[secret]" : showValue(value, p.length > 0 || raw[name] !== undefined);
+    const show = (name: string, value: unknown) =>
+        raw[name]?.secret ? "[secret]" : showValue(value);
     const problem = (name: string, p: PropertyKey[], value: unknown, expected: string) =>
-        problems.push({ key: key(name, ...p), value: show(name, p, value), expected });
+        problems.push({ key: key(name, ...p), value: show(name, value), expected });
 
     // Typos in key names would otherwise be silently ignored.
     const known = [...Object.keys(SECTIONS), ...Object.keys(SECRET_KEYS)];
@@ -487,10 +487,8 @@ export function configKey(p: PropertyKey[]): string {
     return k;
 }
 
-function showValue(v: unknown, isSet: boolean): string {
-    if (v === undefined) return "(not set)";
-    if (!isSet) return "(not set)";
-    return JSON.stringify(v);
+function showValue(v: unknown): string {
+    return v === undefined ? "(not set)" : JSON.stringify(v);
 }
 
 function valueAt(root: unknown, p: PropertyKey[]): unknown {
