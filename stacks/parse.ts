@@ -1,5 +1,5 @@
-import { ConfigProblem } from "./errors";
-import { Problems } from "./problems";
+import { ConfigProblem, ConfigWarning } from "./errors";
+import { Problems, SECTION_KEYS } from "./problems";
 import { RawConfig } from "./raw";
 import { SectionContext } from "./sections/context";
 import { parseFlux } from "./sections/flux";
@@ -16,9 +16,6 @@ export { SECRET_KEYS } from "./sections/secrets";
 export { checkGitUrl } from "./sections/git-url";
 export { configKey } from "./problems";
 
-/** The structured config keys, one section parser each (see sections/context.ts). */
-const SECTIONS = ["flux", "git", "sops", "readiness", "layers"] as const;
-
 /** Validated settings with secrets still as plain strings; the loader wraps them as Pulumi secrets. */
 export interface ParsedConfig {
     flux: FluxSettings;
@@ -29,7 +26,8 @@ export interface ParsedConfig {
 }
 
 export type ParseResult =
-    { ok: true; config: ParsedConfig } | { ok: false; problems: ConfigProblem[] };
+    | { ok: true; config: ParsedConfig; warnings: ConfigWarning[] }
+    | { ok: false; problems: ConfigProblem[] };
 
 /** Options that make parsing independent of the process (tests, previews from another directory). */
 export interface ParseOptions {
@@ -66,12 +64,16 @@ export async function parseStackConfig(
     ) {
         return { ok: false, problems: ctx.problems.sorted() };
     }
-    return { ok: true, config: { flux, git, sops, readiness, layers } };
+    return {
+        ok: true,
+        config: { flux, git, sops, readiness, layers },
+        warnings: ctx.problems.warnings,
+    };
 }
 
 /** Typos in key names would otherwise be silently ignored. */
 function checkKnownKeys(ctx: SectionContext): void {
-    const known: string[] = [...SECTIONS, ...Object.keys(SECRET_KEYS)];
+    const known: string[] = [...SECTION_KEYS, ...Object.keys(SECRET_KEYS)];
     for (const [name, v] of Object.entries(ctx.raw)) {
         if (!known.includes(name) && v !== undefined) {
             ctx.problems.add(

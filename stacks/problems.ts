@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { PROJECT } from "./defaults";
-import { ConfigProblem } from "./errors";
+import { ConfigProblem, ConfigWarning } from "./errors";
 import { RawConfig } from "./raw";
+import { redactUrl } from "./redact";
+import { isConfidentialKey, SECRET_KEYS } from "./secret-keys";
 
 /**
  * Collects the problems of one stack's config, so every section can report all
@@ -9,13 +11,47 @@ import { RawConfig } from "./raw";
  */
 export class Problems {
     private readonly found: ConfigProblem[] = [];
+    private readonly warned: ConfigWarning[] = [];
 
     constructor(private readonly raw: RawConfig) {}
 
-    /** A bad value at `name` + `path`; the value of a key stored as a secret is never shown. */
+    /** A bad value at `name` + `path`, shown as {@link show} allows. */
     add(name: string, path: PropertyKey[], value: unknown, expected: string): void {
-        const shown = this.raw[name]?.secret === true ? "[secret]" : showValue(value);
-        this.found.push({ key: configKey([name, ...path]), value: shown, expected });
+        this.found.push({
+            key: configKey([name, ...path]),
+            value: this.show(name, path, value),
+            expected,
+        });
+    }
+
+    /**
+     * How a value may appear in a message. Whatever check failed, no part that
+     * can hold a credential is shown: values of keys stored as secrets, of
+     * confidential keys even when stored in plain text, of unknown keys (often a
+     * misspelt secret key), and the user-info and query of URLs.
+     */
+    show(name: string, path: PropertyKey[], value: unknown): string {
+        if (this.raw[name]?.secret === true) return "[secret]";
+        if (value === undefined) return "(not set)";
+        if (isConfidentialKey(name)) return "[not shown]";
+        if (!KNOWN_KEYS.has(name)) return "[not shown]";
+        if (typeof value === "string" && URL_FIELDS.has([name, ...path].join("."))) {
+            return JSON.stringify(redactUrl(value));
+        }
+        return JSON.stringify(value);
+    }
+
+    /** A value that is accepted, with the reason it may not do what the user means. */
+    warn(name: string, path: PropertyKey[], value: unknown, reason: string): void {
+        this.warned.push({
+            key: configKey([name, ...path]),
+            value: this.show(name, path, value),
+            reason,
+        });
+    }
+
+    get warnings(): ConfigWarning[] {
+        return [...this.warned].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     }
 
     /** A problem whose value is described rather than shown (secrets, credentials). */
@@ -42,6 +78,13 @@ export class Problems {
     }
 }
 
+/** Every top-level key the program reads. */
+export const SECTION_KEYS = ["flux", "git", "sops", "readiness", "layers"] as const;
+const KNOWN_KEYS = new Set<string>([...SECTION_KEYS, ...Object.keys(SECRET_KEYS)]);
+
+/** Fields that hold URLs, whose user-info and query may carry credentials. */
+const URL_FIELDS = new Set(["git.url", "flux.manifest"]);
+
 /** `flux-gitops:layers.apps.healthChecks[0].name` for a path. */
 export function configKey(p: PropertyKey[]): string {
     let k = `${PROJECT}:`;
@@ -49,10 +92,6 @@ export function configKey(p: PropertyKey[]): string {
         k += typeof s === "number" ? `[${s}]` : `${i === 0 ? "" : "."}${String(s)}`;
     }
     return k;
-}
-
-function showValue(v: unknown): string {
-    return v === undefined ? "(not set)" : JSON.stringify(v);
 }
 
 function valueAt(root: unknown, p: PropertyKey[]): unknown {

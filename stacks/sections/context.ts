@@ -19,6 +19,27 @@ export interface SectionContext {
     baseDir: string;
 }
 
+/** `{confidential: true}` when `name` is stored as a secret, to spread into a section's result. */
+export function confidential(ctx: SectionContext, name: string): { confidential?: true } {
+    return ctx.raw[name]?.secret === true ? { confidential: true } : {};
+}
+
+/**
+ * Warns that a key stored as a secret holds only values that cannot stay secret:
+ * object names and annotations, which Kubernetes shows to anyone who may list
+ * the objects, and which no field of the key needs to hide.
+ */
+export function warnPlainOnly(ctx: SectionContext, name: string, where: string): void {
+    if (ctx.raw[name]?.secret !== true) return;
+    ctx.problems.warn(
+        name,
+        [],
+        undefined,
+        `stored as a secret, but its values become ${where}, which Kubernetes shows in plain text; ` +
+            `they are used as plain values. Nothing in it is confidential: set it without --secret`,
+    );
+}
+
 /** The value of a structured key checked against its schema; an unset key is an empty map. */
 export function parseSection<S extends z.ZodType>(
     ctx: SectionContext,

@@ -30,15 +30,34 @@ const EXPECTED: Record<(typeof GIT_SECRET_KEYS)[number], string> = {
     gitBearerToken: "a bearer token for the Git host",
 };
 
-const SHAPE: Partial<Record<SecretKey, (v: string) => boolean>> = {
+/**
+ * Checks of each secret's text as source-controller will use it (it is stored
+ * unchanged). An HTTP credential is sent in a header, where a line break is
+ * never valid; reading it with `< file` is the usual way to get one.
+ */
+const oneLine = (name: SecretKey) => (v: string) =>
+    /[\r\n]/.test(v)
+        ? `${EXPECTED[name as keyof typeof EXPECTED]} on one line; it holds a line break ` +
+          `(\`pulumi config set --secret ${configKey([name])} < file\` keeps the file's last newline; ` +
+          `use \`-- "$(cat file)"\` instead)`
+        : undefined;
+
+const SHAPE: Partial<Record<SecretKey, (v: string) => string | undefined>> = {
     gitSshIdentity: (v) =>
-        /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v) && /-----END [A-Z ]*PRIVATE KEY-----/.test(v),
+        /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v) && /-----END [A-Z ]*PRIVATE KEY-----/.test(v)
+            ? undefined
+            : EXPECTED.gitSshIdentity,
     gitKnownHosts: (v) =>
         v
             .split(/\r?\n/)
             .map((l) => l.trim())
             .filter((l) => l !== "" && !l.startsWith("#"))
-            .every((l) => l.split(/\s+/).length >= 3),
+            .every((l) => l.split(/\s+/).length >= 3)
+            ? undefined
+            : EXPECTED.gitKnownHosts,
+    gitUsername: oneLine("gitUsername"),
+    gitPassword: oneLine("gitPassword"),
+    gitBearerToken: oneLine("gitBearerToken"),
 };
 
 /** The Git secret keys `auth` needs, each present and well-formed; the others must be unset. */
@@ -65,8 +84,9 @@ export function parseGitCredentials(
         if (ctx.raw[name] === undefined) {
             secretProblem(ctx, name, `${EXPECTED[name]}, required when \`${authKey}\` is ${auth}`);
         } else if (v !== undefined) {
-            if (SHAPE[name]?.(v) ?? true) credentials[name] = v;
-            else secretProblem(ctx, name, EXPECTED[name]);
+            const wrong = SHAPE[name]?.(v);
+            if (wrong === undefined) credentials[name] = v;
+            else secretProblem(ctx, name, wrong);
         }
     }
     return ctx.problems.count > before ? undefined : credentials;

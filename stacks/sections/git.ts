@@ -1,7 +1,7 @@
 import * as d from "../defaults";
 import { gitSchema } from "../schema";
 import { GitAuthKind, GitRef, GitSettings } from "../types";
-import { parseSection, SectionContext } from "./context";
+import { confidential, parseSection, SectionContext } from "./context";
 import { GitCredentials, parseGitCredentials } from "./git-credentials";
 import { checkGitUrl } from "./git-url";
 
@@ -42,6 +42,7 @@ export function parseGit(ctx: SectionContext): ParsedGit | undefined {
         secretName: git.secretName ?? d.DEFAULT_GIT_SECRET_NAME,
         auth,
         credentials,
+        ...confidential(ctx, "git"),
     };
 }
 

@@ -3,7 +3,7 @@ import * as d from "../defaults";
 import { dependencyOrder } from "../layer-graph";
 import { EXPECT, layerSchema, layersSchema } from "../schema";
 import { Layer, LayerSettings } from "../types";
-import { SectionContext } from "./context";
+import { confidential, SectionContext } from "./context";
 import { checkLayerGraph } from "./layer-graph-rules";
 
 type LayerOverride = z.output<typeof layerSchema>;
@@ -84,7 +84,7 @@ function mergeLayers(
             continue;
         }
         merged.readinessTimeout ??= readinessTimeout;
-        layers.push({ name, ...(merged as LayerSettings) });
+        layers.push({ name, ...(merged as LayerSettings), ...confidential(ctx, "layers") });
     }
     return layers;
 }

@@ -1,16 +1,8 @@
 import { configKey } from "../problems";
+import { SECRET_KEYS, SecretKey } from "../secret-keys";
 import { SectionContext } from "./context";
 
-/** Secret config keys; `plainAllowed` ones are not confidential and may be set without --secret. */
-export const SECRET_KEYS = {
-    ageKey: { plainAllowed: false },
-    gitSshIdentity: { plainAllowed: false },
-    gitKnownHosts: { plainAllowed: true },
-    gitUsername: { plainAllowed: true },
-    gitPassword: { plainAllowed: false },
-    gitBearerToken: { plainAllowed: false },
-} as const;
-export type SecretKey = keyof typeof SECRET_KEYS;
+export { SECRET_KEYS, SecretKey } from "../secret-keys";
 
 /**
  * The text of a secret key: a non-empty string, stored with --secret unless it

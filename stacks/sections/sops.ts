@@ -1,8 +1,8 @@
-import { AGE_KEY_EXPECTED, ageRecipients } from "../age";
+import { AGE_KEY_EXPECTED, ageRecipients, normaliseAgeKey } from "../age";
 import * as d from "../defaults";
 import { configKey } from "../problems";
 import { sopsSchema } from "../schema";
-import { parseSection, SectionContext } from "./context";
+import { parseSection, SectionContext, warnPlainOnly } from "./context";
 import { readSecret, secretProblem } from "./secrets";
 
 /** The age key and the Secret kustomize-controller decrypts SOPS files with. */
@@ -16,7 +16,10 @@ export interface SopsSettings {
 /** `sops` and `ageKey`: the library derives the recipients and so proves the key is usable. */
 export async function parseSops(ctx: SectionContext): Promise<SopsSettings | undefined> {
     const sops = parseSection(ctx, "sops", sopsSchema);
-    const ageKey = readSecret(ctx, "ageKey");
+    warnPlainOnly(ctx, "sops", "the name of the sops-age Secret");
+    const given = readSecret(ctx, "ageKey");
+    // What is checked is exactly what is written into the Secret.
+    const ageKey = given === undefined ? undefined : normaliseAgeKey(given);
     if (ctx.raw.ageKey === undefined) {
         secretProblem(
             ctx,
