@@ -9,7 +9,7 @@ import { checkHealthChecks } from "./health-checks";
 import { LayerContents, readLayer } from "./layer-contents";
 import { checkSecrets, findSecretDocs } from "./secrets";
 import { checkSopsConfig } from "./sops-config";
-import { Repo } from "./yaml-files";
+import { offsetOf, Repo } from "./yaml-files";
 
 export interface PreflightInput {
     /** The checkout of the GitOps repository. */
@@ -75,9 +75,8 @@ export function stackKeyLocator(file: string): (p: (string | number)[]) => strin
     const doc: Document = parseDocument(fs.readFileSync(file, "utf8"), { lineCounter: lines });
     return (p) => {
         const [head, ...rest] = p;
-        const node = doc.getIn(["config", `${PROJECT}:${String(head)}`, ...rest], true) as
-            { range?: [number, number, number] } | undefined;
-        if (node?.range === undefined) return undefined;
-        return `${path.basename(file)}:${lines.linePos(node.range[0]).line}`;
+        const offset = offsetOf(doc, ["config", `${PROJECT}:${String(head)}`, ...rest]);
+        if (offset === undefined) return undefined;
+        return `${path.basename(file)}:${lines.linePos(offset).line}`;
     };
 }

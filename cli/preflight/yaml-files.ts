@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Document, LineCounter, parseAllDocuments } from "yaml";
+import { Document, isMap, isPair, LineCounter, parseAllDocuments } from "yaml";
 
 /** One YAML document of a repository file, with a way back to its lines. */
 export interface YamlDoc {
@@ -38,14 +38,29 @@ export function parseYaml(file: string, text: string): YamlFile {
         result.docs.push({
             file,
             value,
-            line: (p) => {
-                const node = p === undefined ? doc.contents : doc.getIn(p, true);
-                const range = (node as { range?: [number, number, number] } | undefined)?.range;
-                return lineAt(range?.[0]) ?? lineAt(doc.contents?.range?.[0]);
-            },
+            line: (p) => lineAt(offsetOf(doc, p ?? [])) ?? lineAt(doc.contents?.range?.[0]),
         });
     }
     return result;
+}
+
+type Ranged = { range?: [number, number, number] | null };
+
+/**
+ * Where the node at `p` starts: for a map entry, its key (so `healthChecks:`
+ * points at the key's line, not at its first item); for a list item, the item.
+ */
+export function offsetOf(doc: Document, p: (string | number)[]): number | undefined {
+    if (p.length === 0) return (doc.contents as Ranged | null)?.range?.[0];
+    const last = p[p.length - 1];
+    const parent = p.length === 1 ? doc.contents : doc.getIn(p.slice(0, -1), true);
+    if (typeof last === "string" && isMap(parent)) {
+        const pair = parent.items.find(
+            (i) => isPair(i) && String((i.key as any)?.value ?? i.key) === last,
+        );
+        return (pair?.key as Ranged | undefined)?.range?.[0];
+    }
+    return (doc.getIn(p, true) as Ranged | undefined)?.range?.[0];
 }
 
 /** A checkout of the GitOps repository, each file parsed at most once per run. */
