@@ -30,8 +30,13 @@ export async function resolveRecipients(flags: {
     const given = recipientList(flags["age-recipient"] ?? []).flatMap((r) => r.split(/\s+/));
     const bad = given.filter((r) => !RECIPIENT.test(r));
     if (bad.length > 0) {
+        // A private key pasted here by mistake must not be echoed back into CI logs.
+        const shown = /SECRET/i.test(bad[0])
+            ? "[an age identity, not shown]"
+            : JSON.stringify(bad[0]);
         throw new UsageError(
-            `--age-recipient ${JSON.stringify(bad[0])}: expected an age X25519 recipient (age1 followed by 58 characters)`,
+            `--age-recipient ${shown}: expected an age X25519 recipient (age1 followed by 58 characters); ` +
+                "a private key belongs in --age-key-file",
         );
     }
     if (given.length > 0) return given;

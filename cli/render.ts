@@ -21,8 +21,11 @@ import { PROJECT } from "../stacks";
 const USAGE = "usage: npm run render -- --stack <name> [--out <dir>]";
 
 /** Renders a stack's objects; the program's own error (a config problem) is rethrown as is. */
-export async function renderStack(stack: string): Promise<RenderedFile[]> {
-    const offline = await loadOfflineStack(stack);
+export async function renderStack(
+    stack: string,
+    projectDir = PROJECT_DIR,
+): Promise<RenderedFile[]> {
+    const offline = await loadOfflineStack(stack, projectDir);
     const run = await evaluateProgram(
         () => require("../index") as Program,
         offline.config,
