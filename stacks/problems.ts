@@ -16,7 +16,7 @@ export class Problems {
     constructor(private readonly raw: RawConfig) {}
 
     /** A bad value at `name` + `path`, shown as {@link show} allows. */
-    add(name: string, path: PropertyKey[], value: unknown, expected: string): void {
+    add(name: string, path: readonly PropertyKey[], value: unknown, expected: string): void {
         this.found.push({
             key: configKey([name, ...path]),
             value: this.show(name, path, value),
@@ -30,7 +30,7 @@ export class Problems {
      * confidential keys even when stored in plain text, of unknown keys (often a
      * misspelt secret key), and the user-info and query of URLs.
      */
-    show(name: string, path: PropertyKey[], value: unknown): string {
+    show(name: string, path: readonly PropertyKey[], value: unknown): string {
         if (this.raw[name]?.secret === true) return "[secret]";
         if (value === undefined) return "(not set)";
         if (isConfidentialKey(name)) return "[not shown]";
@@ -42,7 +42,7 @@ export class Problems {
     }
 
     /** A value that is accepted, with the reason it may not do what the user means. */
-    warn(name: string, path: PropertyKey[], value: unknown, reason: string): void {
+    warn(name: string, path: readonly PropertyKey[], value: unknown, reason: string): void {
         this.warned.push({
             key: configKey([name, ...path]),
             value: this.show(name, path, value),
@@ -55,7 +55,12 @@ export class Problems {
     }
 
     /** A problem whose value is described rather than shown (secrets, credentials). */
-    addDescribed(name: string, path: PropertyKey[], described: string, expected: string): void {
+    addDescribed(
+        name: string,
+        path: readonly PropertyKey[],
+        described: string,
+        expected: string,
+    ): void {
         this.found.push({ key: configKey([name, ...path]), value: described, expected });
     }
 
@@ -63,7 +68,13 @@ export class Problems {
     addZodIssues(name: string, error: z.ZodError, root: unknown, prefix: PropertyKey[] = []): void {
         for (const issue of error.issues) {
             for (const p of issuePaths(issue)) {
-                this.add(name, [...prefix, ...p], issueValue(issue, root, p), issueExpected(issue));
+                const value = issueValue(issue, root, p);
+                this.add(
+                    name,
+                    [...prefix, ...p],
+                    value,
+                    issueExpected(issue) + typeHint(issue, value),
+                );
             }
         }
     }
@@ -121,4 +132,25 @@ function issueExpected(issue: z.core.$ZodIssue): string {
         return "no such key; check the spelling against the config reference in README.md";
     }
     return issue.message;
+}
+
+/**
+ * The usual cause of a value of the wrong type: `pulumi config set --path`
+ * stores digits as a number and true/false as booleans, and YAML quotes make a
+ * boolean a string.
+ */
+function typeHint(issue: z.core.$ZodIssue, value: unknown): string {
+    if (issue.code !== "invalid_type") return "";
+    const asString =
+        "add `--type string` to `pulumi config set --path`, or quote it in the stack file";
+    if (issue.expected === "string" && typeof value === "number") {
+        return `; it is the number ${value} (--path stores digits as a number): ${asString}`;
+    }
+    if (issue.expected === "string" && typeof value === "boolean") {
+        return `; it is the boolean ${value} (--path stores true and false as booleans): ${asString}`;
+    }
+    if (issue.expected === "boolean" && (value === "true" || value === "false")) {
+        return `; it is the text "${value}": write it without quotes in the stack file, or set it with \`pulumi config set --path\``;
+    }
+    return "";
 }
