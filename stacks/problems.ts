@@ -17,7 +17,7 @@ export class Problems {
 
     /** A bad value at `name` + `path`, shown as {@link show} allows. */
     add(name: string, path: readonly PropertyKey[], value: unknown, expected: string): void {
-        this.found.push({
+        this.push({
             key: configKey([name, ...path]),
             value: this.show(name, path, value),
             expected,
@@ -38,7 +38,7 @@ export class Problems {
         if (typeof value === "string" && URL_FIELDS.has([name, ...path].join("."))) {
             return JSON.stringify(redactUrl(value));
         }
-        return JSON.stringify(value);
+        return shorten(value);
     }
 
     /** A value that is accepted, with the reason it may not do what the user means. */
@@ -61,7 +61,7 @@ export class Problems {
         described: string,
         expected: string,
     ): void {
-        this.found.push({ key: configKey([name, ...path]), value: described, expected });
+        this.push({ key: configKey([name, ...path]), value: described, expected });
     }
 
     /** Every issue of a failed zod parse of the value of `name` (the value is `root`). */
@@ -77,6 +77,12 @@ export class Problems {
                 );
             }
         }
+    }
+
+    /** Each problem once, however many checks found it. */
+    private push(p: ConfigProblem): void {
+        if (!this.found.some((f) => f.key === p.key && f.expected === p.expected))
+            this.found.push(p);
     }
 
     get count(): number {
@@ -153,4 +159,19 @@ function typeHint(issue: z.core.$ZodIssue, value: unknown): string {
         return `; it is the text "${value}": write it without quotes in the stack file, or set it with \`pulumi config set --path\``;
     }
     return "";
+}
+
+/** Longer values are cut: a message names the value, it does not reproduce a document. */
+const MAX_SHOWN = 120;
+
+function shorten(value: unknown): string {
+    let text: string | undefined;
+    try {
+        text = JSON.stringify(value);
+    } catch {
+        // Nested deeper than JSON.stringify can go.
+        return "[a deeply nested value]";
+    }
+    if (text === undefined) return String(value);
+    return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
