@@ -3,6 +3,7 @@ import { configKey, Problems, SECTION_KEYS } from "./problems";
 import { RawConfig } from "./raw";
 import { checkAcrossSections } from "./sections/across";
 import { SectionContext } from "./sections/context";
+import { checkFluxObjects } from "./sections/flux-objects";
 import { parseFlux } from "./sections/flux";
 import { parseGit, ParsedGit } from "./sections/git";
 import { parseLayers } from "./sections/layers";
@@ -65,6 +66,9 @@ export async function parseStackConfig(
         return { ok: false, problems: ctx.problems.sorted() };
     }
     checkAcrossSections(ctx, { flux, git, sops, readiness, layers });
+    if (ctx.problems.count === 0) {
+        checkFluxObjects(ctx, { git, sopsSecretName: sops.secretName, layers });
+    }
     if (ctx.problems.count > 0) return { ok: false, problems: ctx.problems.sorted() };
     return {
         ok: true,
