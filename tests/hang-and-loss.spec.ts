@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { RawConfig } from "../stacks";
+import { stackWithSecrets, withValue } from "./helpers/fixtures";
+import { runProgram } from "./helpers/mocks";
 import { parseWith, publicRepoRaw } from "./helpers/raw";
 
 /*
@@ -127,6 +129,25 @@ describe("accepted, then hangs or loses data (class 5)", () => {
             expect(warnings[0].reason).to.contain(why);
         });
     }
+
+    it("shows each warning on `pulumi up` through Pulumi's log", async () => {
+        const base = await stackWithSecrets("prod");
+        const logged: string[] = [];
+        const warn = console.warn;
+        // Under mocks there is no engine: pulumi.log.warn writes to console.warn.
+        console.warn = (...args: unknown[]) => logged.push(args.join(" "));
+        try {
+            await runProgram(
+                withValue(base.config, "readiness", ["timeout"], "12h"),
+                base.secretKeys,
+            );
+        } finally {
+            console.warn = warn;
+        }
+        expect(
+            logged.filter((l) => l.includes(`\`${P}:readiness.timeout\` is "12h"`)),
+        ).to.have.length(1);
+    });
 
     it("accepts the dev stack's destroy policy: Flux uninstalled, databases deleted first", async () => {
         const { problems, warnings } = await parseWith(raw, {
