@@ -51,7 +51,7 @@ export class Problems {
     }
 
     get warnings(): ConfigWarning[] {
-        return [...this.warned].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        return [...this.warned].sort(byKey);
     }
 
     /** A problem whose value is described rather than shown (secrets, credentials). */
@@ -91,9 +91,12 @@ export class Problems {
 
     /** In key order, so related problems stand together and the output is stable. */
     sorted(): ConfigProblem[] {
-        return [...this.found].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        return [...this.found].sort(byKey);
     }
 }
+
+const byKey = (a: { key: string }, b: { key: string }) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 
 /** Every top-level key the program reads. */
 export const SECTION_KEYS = ["flux", "git", "sops", "readiness", "layers"] as const;
