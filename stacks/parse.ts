@@ -1,7 +1,9 @@
 import { ConfigProblem, ConfigWarning } from "./errors";
-import { Problems, SECTION_KEYS } from "./problems";
+import { configKey, Problems, SECTION_KEYS } from "./problems";
 import { RawConfig } from "./raw";
+import { checkAcrossSections } from "./sections/across";
 import { SectionContext } from "./sections/context";
+import { checkFluxObjects } from "./sections/flux-objects";
 import { parseFlux } from "./sections/flux";
 import { parseGit, ParsedGit } from "./sections/git";
 import { parseLayers } from "./sections/layers";
@@ -14,7 +16,7 @@ import { FluxSettings, Layer, ReadinessSettings } from "./types";
 export { RawConfig, RawValue } from "./raw";
 export { SECRET_KEYS } from "./sections/secrets";
 export { checkGitUrl } from "./sections/git-url";
-export { configKey } from "./problems";
+export { configKey };
 
 /** Validated settings with secrets still as plain strings; the loader wraps them as Pulumi secrets. */
 export interface ParsedConfig {
@@ -55,7 +57,6 @@ export async function parseStackConfig(
     const readiness = parseReadiness(ctx);
     const layers = parseLayers(ctx, readiness?.timeout ?? d.DEFAULT_READINESS_TIMEOUT);
     if (
-        ctx.problems.count > 0 ||
         flux === undefined ||
         git === undefined ||
         sops === undefined ||
@@ -64,6 +65,11 @@ export async function parseStackConfig(
     ) {
         return { ok: false, problems: ctx.problems.sorted() };
     }
+    checkAcrossSections(ctx, { flux, git, sops, readiness, layers });
+    if (ctx.problems.count === 0) {
+        checkFluxObjects(ctx, { git, sopsSecretName: sops.secretName, layers });
+    }
+    if (ctx.problems.count > 0) return { ok: false, problems: ctx.problems.sorted() };
     return {
         ok: true,
         config: { flux, git, sops, readiness, layers },
@@ -76,12 +82,24 @@ function checkKnownKeys(ctx: SectionContext): void {
     const known: string[] = [...SECTION_KEYS, ...Object.keys(SECRET_KEYS)];
     for (const [name, v] of Object.entries(ctx.raw)) {
         if (!known.includes(name) && v !== undefined) {
-            ctx.problems.add(
-                name,
-                [],
-                v.value,
-                `no such key; the known keys are ${known.join(", ")}`,
-            );
+            ctx.problems.add(name, [], v.value, unknownKeyHint(name, known));
         }
     }
+}
+
+/** What was probably meant by an unknown key. */
+function unknownKeyHint(name: string, known: string[]): string {
+    const section = /^([A-Za-z]+)[.[]/.exec(name)?.[1];
+    if (section !== undefined && (SECTION_KEYS as readonly string[]).includes(section)) {
+        const key = configKey([name]);
+        return (
+            `no such key: set without --path, this made a key named "${name}" instead of a field of ` +
+            `\`${configKey([section])}\`; run \`pulumi config rm '${key}'\`, then ` +
+            `\`pulumi config set --path '${key}' <value>\``
+        );
+    }
+    const sameLetters = known.find((k) => k.toLowerCase() === name.toLowerCase());
+    const meant =
+        sameLetters === undefined ? "" : `; did you mean \`${configKey([sameLetters])}\`?`;
+    return `no such key; the known keys are ${known.join(", ")}${meant}`;
 }

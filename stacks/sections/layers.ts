@@ -1,10 +1,11 @@
 import { z } from "zod";
 import * as d from "../defaults";
 import { dependencyOrder } from "../layer-graph";
-import { EXPECT, layerSchema, layersSchema } from "../schema";
+import { dnsLabel, EXPECT, layerSchema } from "../schema";
 import { Layer, LayerSettings } from "../types";
 import { confidential, SectionContext } from "./context";
 import { checkLayerGraph } from "./layer-graph-rules";
+import { checkLayerPaths } from "./layer-paths";
 
 type LayerOverride = z.output<typeof layerSchema>;
 
@@ -14,33 +15,41 @@ type LayerOverride = z.output<typeof layerSchema>;
  */
 export function parseLayers(ctx: SectionContext, readinessTimeout: string): Layer[] | undefined {
     const before = ctx.problems.count;
-    const overrides = parseOverrides(ctx);
-    if (overrides === undefined) return undefined;
-    const layers = mergeLayers(ctx, overrides, readinessTimeout);
-    checkLayerGraph(ctx, layers, overrides);
+    const parsed = parseOverrides(ctx);
+    if (parsed === undefined) return undefined;
+    const layers = mergeLayers(ctx, parsed.overrides, readinessTimeout);
+    checkLayerGraph(ctx, layers, parsed.overrides, parsed.invalid);
+    checkLayerPaths(ctx, layers);
     if (ctx.problems.count > before) return undefined;
     return dependencyOrder(layers);
 }
 
-/** Each layer on its own, so that one bad layer does not hide the others' problems. */
-function parseOverrides(ctx: SectionContext): Map<string, LayerOverride> | undefined {
+/**
+ * Each layer on its own, so that one bad layer does not hide the others'
+ * problems. The map is read from the value's own keys, so that keys such as
+ * `__proto__` are judged like any other name.
+ */
+function parseOverrides(
+    ctx: SectionContext,
+): { overrides: Map<string, LayerOverride>; invalid: Set<string> } | undefined {
     const value = ctx.raw.layers?.value ?? {};
-    const shape = z.record(z.string(), z.unknown(), { error: EXPECT.layers }).safeParse(value);
-    if (!shape.success) {
-        ctx.problems.addZodIssues("layers", shape.error, value);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        ctx.problems.add("layers", [], value, EXPECT.layers);
         return undefined;
     }
     const overrides = new Map<string, LayerOverride>();
-    for (const [name, layer] of Object.entries(shape.data)) {
-        const nameOk = layersSchema.safeParse({ [name]: {} }).success;
+    const invalid = new Set<string>();
+    for (const [name, layer] of Object.entries(value)) {
+        const nameOk = dnsLabel.safeParse(name).success;
         if (!nameOk) {
             ctx.problems.add("layers", [name], name, `a layer name that is ${EXPECT.label}`);
         }
         const r = layerSchema.safeParse(layer);
         if (!r.success) ctx.problems.addZodIssues("layers", r.error, layer, [name]);
-        else if (nameOk) overrides.set(name, r.data);
+        if (r.success && nameOk) overrides.set(name, r.data);
+        else invalid.add(name);
     }
-    return overrides;
+    return { overrides, invalid };
 }
 
 /** The seed's layers with the stack's overrides applied; new layers must bring a path. */
