@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { UsageError } from "../cli/args";
+import { resolveRecipients } from "../cli/preflight";
 import { Finding } from "../cli/preflight/findings";
 import { loadOfflineStack, OfflineStack } from "../cli/stack-config";
 import { newAgeRecipient } from "./helpers/keys";
@@ -187,6 +190,40 @@ describe("preflight: the prod stack against fixture repositories", function () {
                 },
             ]);
             expect(findings[0].message).to.contain("missing.yaml does not exist");
+        });
+
+        it("builds nested folders with their own kustomization.yaml, and refuses one without", () => {
+            const nested = variant({
+                "gitops/apps/databases/kustomization.yaml": kustomization(
+                    "secret.yaml",
+                    "releases",
+                ),
+                "gitops/apps/databases/postgresql.yaml": undefined,
+                "gitops/apps/databases/redis.yaml": undefined,
+                "gitops/apps/databases/releases/kustomization.yaml": kustomization(
+                    "postgresql.yaml",
+                    "redis.yaml",
+                ),
+                "gitops/apps/databases/releases/postgresql.yaml": helmRelease(
+                    "databases",
+                    "postgresql",
+                ),
+                "gitops/apps/databases/releases/redis.yaml": helmRelease("databases", "redis"),
+            });
+            expect(run(nested)).to.deep.equal([]);
+            delete nested["gitops/apps/databases/releases/kustomization.yaml"];
+            const errors = run(nested).filter((f) => f.rule === "layer-path");
+            expect(errors.map(where)).to.deep.equal([
+                {
+                    severity: "error",
+                    rule: "layer-path",
+                    file: "gitops/apps/databases/kustomization.yaml",
+                    line: 5,
+                },
+            ]);
+            expect(errors[0].message).to.contain(
+                "releases is a folder without a kustomization.yaml",
+            );
         });
 
         it("reports a manifest that is not valid YAML", () => {
@@ -501,5 +538,41 @@ spec:
                 },
             ]);
         });
+    });
+});
+
+describe("preflight: the stack's age recipients", () => {
+    it("takes --age-recipient repeated, comma- or space-separated", async () => {
+        const [a, b, c] = [
+            await newAgeRecipient(),
+            await newAgeRecipient(),
+            await newAgeRecipient(),
+        ];
+        expect(await resolveRecipients({ "age-recipient": [`${a},${b}`, ` ${c} `] })).to.deep.equal(
+            [a, b, c],
+        );
+        expect(await resolveRecipients({ "age-recipient": [`${a} ${b}`] })).to.deep.equal([a, b]);
+    });
+
+    it("derives them from a key file with the age library, every identity of it", async () => {
+        const age = await import("age-encryption");
+        const [k1, k2] = [await age.generateX25519Identity(), await age.generateX25519Identity()];
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "age-")), "keys.agekey");
+        fs.writeFileSync(file, `# created: now\n${k1}\n\n${k2}\n`);
+        expect(await resolveRecipients({ "age-key-file": file })).to.deep.equal([
+            await age.identityToRecipient(k1),
+            await age.identityToRecipient(k2),
+        ]);
+        fs.rmSync(path.dirname(file), { recursive: true });
+    });
+
+    it("is unknown when neither is given, and refuses what is not a recipient", async () => {
+        expect(await resolveRecipients({})).to.equal(undefined);
+        expect(await resolveRecipients({ "age-recipient": [""] })).to.equal(undefined);
+        const err = await resolveRecipients({ "age-recipient": ["age1short"] }).catch((e) => e);
+        expect(err).to.be.instanceOf(UsageError);
+        expect(err.message).to.equal(
+            '--age-recipient "age1short": expected an age X25519 recipient (age1 followed by 58 characters); a private key belongs in --age-key-file',
+        );
     });
 });
