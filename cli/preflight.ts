@@ -85,4 +85,7 @@ async function main(argv: string[]): Promise<number> {
     return errors > 0 ? 1 : 0;
 }
 
+/** What cli/run.js starts. */
+export const command = { usage: USAGE, main };
+
 if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));

@@ -76,4 +76,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
+/** What cli/run.js starts. */
+export const command = { usage: USAGE, main };
+
 if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));

@@ -12,16 +12,12 @@ import { PROJECT_DIR } from "./helpers/stack-file";
 
 const run = promisify(execFile);
 
-/** Runs a command of cli/ as `npm run` would, without npm's own start-up time. */
+/** Runs a command of cli/ as `npm run` does, without npm's own start-up time. */
 function cli(script: string, args: string[]) {
-    return run(
-        process.execPath,
-        ["-r", "ts-node/register/transpile-only", `cli/${script}.ts`, ...args],
-        {
-            cwd: PROJECT_DIR,
-            env: { ...process.env, INIT_CWD: PROJECT_DIR },
-        },
-    );
+    return run(process.execPath, ["cli/run.js", script, ...args], {
+        cwd: PROJECT_DIR,
+        env: { ...process.env, INIT_CWD: PROJECT_DIR },
+    });
 }
 
 const byName = (files: RenderedFile[]) => Object.fromEntries(files.map((f) => [f.name, f.content]));
