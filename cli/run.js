@@ -2,9 +2,9 @@
 //
 // Plain JavaScript so that it can choose how the TypeScript is loaded: ts-node
 // with swc transpiles the program in milliseconds where TypeScript's own
-// transpiler takes most of a second, and Node's plain stack traces replace
-// source-map-support's, which Pulumi's SDK would otherwise trigger for every
-// resource and promise it creates (seconds for a 200-layer stack).
+// transpiler takes most of a second; and no stack traces: Pulumi's SDK captures
+// one for every resource and promise it creates, which source-map-support turns
+// into seconds for a 200-layer stack. The commands print messages, not stacks.
 "use strict";
 require("ts-node").register({
     swc: true,
@@ -13,6 +13,7 @@ require("ts-node").register({
     compilerOptions: { module: "commonjs" },
 });
 Error.prepareStackTrace = undefined;
+Error.stackTraceLimit = 0;
 
 const [name, ...args] = process.argv.slice(2);
 const commands = { render: "./render.ts", preflight: "./preflight.ts" };

@@ -29,14 +29,22 @@ trap 'rm -f "$stack_file"' EXIT
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
+# Wall time is what a user waits; CPU time (user + system) says how much of it is this command
+# when other work shares the machine.
+timing="$(mktemp)"
+trap 'rm -f "$stack_file" "$timing"' EXIT
 for stack in prod bench-200; do
-  times=()
+  walls=()
+  cpus=()
   for _ in $(seq "$runs"); do
-    start=$(date +%s.%N)
-    npm run --silent render -- --stack "$stack" >/dev/null
-    times+=("$(echo "$(date +%s.%N) - $start" | bc)")
+    /usr/bin/time -o "$timing" -f "%e %U %S" npm run --silent render -- --stack "$stack" >/dev/null
+    read -r wall user sys <"$timing"
+    walls+=("$wall")
+    cpus+=("$(echo "$user + $sys" | bc)")
   done
-  objects=$(npm run --silent render -- --stack "$stack" | grep -c '^# Source: ')
-  printf '%s (%s documents): %s s; median %s s\n' "$stack" "$objects" "${times[*]}" \
-    "$(printf '%s\n' "${times[@]}" | median)"
+  documents=$(npm run --silent render -- --stack "$stack" | grep -c '^# Source: ')
+  printf '%s (%s documents): wall %s s (median %s s); CPU %s s (median %s s)\n' "$stack" "$documents" \
+    "${walls[*]}" "$(printf '%s\n' "${walls[@]}" | median)" \
+    "${cpus[*]}" "$(printf '%s\n' "${cpus[@]}" | median)"
 done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
