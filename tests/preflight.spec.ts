@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { UsageError } from "../cli/args";
+import { resolveRecipients } from "../cli/preflight";
 import { Finding } from "../cli/preflight/findings";
 import { loadOfflineStack, OfflineStack } from "../cli/stack-config";
 import { newAgeRecipient } from "./helpers/keys";
@@ -501,5 +504,41 @@ spec:
                 },
             ]);
         });
+    });
+});
+
+describe("preflight: the stack's age recipients", () => {
+    it("takes --age-recipient repeated, comma- or space-separated", async () => {
+        const [a, b, c] = [
+            await newAgeRecipient(),
+            await newAgeRecipient(),
+            await newAgeRecipient(),
+        ];
+        expect(await resolveRecipients({ "age-recipient": [`${a},${b}`, ` ${c} `] })).to.deep.equal(
+            [a, b, c],
+        );
+        expect(await resolveRecipients({ "age-recipient": [`${a} ${b}`] })).to.deep.equal([a, b]);
+    });
+
+    it("derives them from a key file with the age library, every identity of it", async () => {
+        const age = await import("age-encryption");
+        const [k1, k2] = [await age.generateX25519Identity(), await age.generateX25519Identity()];
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "age-")), "keys.agekey");
+        fs.writeFileSync(file, `# created: now\n${k1}\n\n${k2}\n`);
+        expect(await resolveRecipients({ "age-key-file": file })).to.deep.equal([
+            await age.identityToRecipient(k1),
+            await age.identityToRecipient(k2),
+        ]);
+        fs.rmSync(path.dirname(file), { recursive: true });
+    });
+
+    it("is unknown when neither is given, and refuses what is not a recipient", async () => {
+        expect(await resolveRecipients({})).to.equal(undefined);
+        expect(await resolveRecipients({ "age-recipient": [""] })).to.equal(undefined);
+        const err = await resolveRecipients({ "age-recipient": ["age1short"] }).catch((e) => e);
+        expect(err).to.be.instanceOf(UsageError);
+        expect(err.message).to.equal(
+            '--age-recipient "age1short": expected an age X25519 recipient (age1 followed by 58 characters); a private key belongs in --age-key-file',
+        );
     });
 });
