@@ -192,6 +192,40 @@ describe("preflight: the prod stack against fixture repositories", function () {
             expect(findings[0].message).to.contain("missing.yaml does not exist");
         });
 
+        it("builds nested folders with their own kustomization.yaml, and refuses one without", () => {
+            const nested = variant({
+                "gitops/apps/databases/kustomization.yaml": kustomization(
+                    "secret.yaml",
+                    "releases",
+                ),
+                "gitops/apps/databases/postgresql.yaml": undefined,
+                "gitops/apps/databases/redis.yaml": undefined,
+                "gitops/apps/databases/releases/kustomization.yaml": kustomization(
+                    "postgresql.yaml",
+                    "redis.yaml",
+                ),
+                "gitops/apps/databases/releases/postgresql.yaml": helmRelease(
+                    "databases",
+                    "postgresql",
+                ),
+                "gitops/apps/databases/releases/redis.yaml": helmRelease("databases", "redis"),
+            });
+            expect(run(nested)).to.deep.equal([]);
+            delete nested["gitops/apps/databases/releases/kustomization.yaml"];
+            const errors = run(nested).filter((f) => f.rule === "layer-path");
+            expect(errors.map(where)).to.deep.equal([
+                {
+                    severity: "error",
+                    rule: "layer-path",
+                    file: "gitops/apps/databases/kustomization.yaml",
+                    line: 5,
+                },
+            ]);
+            expect(errors[0].message).to.contain(
+                "releases is a folder without a kustomization.yaml",
+            );
+        });
+
         it("reports a manifest that is not valid YAML", () => {
             const findings = run(
                 variant({

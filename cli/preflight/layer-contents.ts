@@ -57,21 +57,18 @@ export function readLayer(
     const contents: LayerContents = { layer, dir, objects: [], files: [] };
     const visited = new Set<string>();
 
+    // A file kustomize cannot parse fails the build: report it, and read on.
+    const read = (file: string) => {
+        const parsed = ctx.repo.read(file);
+        if (parsed.error === undefined) return parsed;
+        const { message, line } = parsed.error;
+        fail({ file, line, message: `not valid YAML: ${message}` }, "yaml");
+        return undefined;
+    };
+
     const addFile = (file: string, namespace: string | undefined) => {
         if (!contents.files.includes(file)) contents.files.push(file);
-        const parsed = ctx.repo.read(file);
-        if (parsed.error !== undefined) {
-            fail(
-                {
-                    file,
-                    line: parsed.error.line,
-                    message: `not valid YAML: ${parsed.error.message}`,
-                },
-                "yaml",
-            );
-            return;
-        }
-        for (const doc of parsed.docs.filter((d) => isObject(d.value))) {
+        for (const doc of read(file)?.docs.filter((d) => isObject(d.value)) ?? []) {
             const v = doc.value;
             contents.objects.push({
                 apiVersion: v.apiVersion,
@@ -84,28 +81,32 @@ export function readLayer(
     };
 
     // An outer namespace (the layer's targetNamespace, then outer kustomizations) wins over inner ones.
-    const build = (folder: string, outerNamespace: string | undefined) => {
+    // `from` is the kustomization entry that names the folder; only the layer's own folder may lack
+    // a kustomization.yaml (Flux generates one), kustomize refuses any other.
+    const build = (
+        folder: string,
+        outerNamespace: string | undefined,
+        from?: Pick<Finding, "file" | "line"> & { entry: string },
+    ) => {
         if (visited.has(folder)) return;
         visited.add(folder);
         const kFile = KUSTOMIZATION_FILES.map((f) => path.posix.join(folder, f)).find((f) =>
             ctx.repo.exists(f),
         );
+        if (kFile === undefined && from !== undefined) {
+            fail({
+                file: from.file,
+                line: from.line,
+                message: `${from.entry} is a folder without a kustomization.yaml: the build of layer ${layer.name} fails`,
+            });
+            return;
+        }
         if (kFile === undefined) {
             generated(folder, outerNamespace);
             return;
         }
-        const parsed = ctx.repo.read(kFile);
-        if (parsed.error !== undefined) {
-            fail(
-                {
-                    file: kFile,
-                    line: parsed.error.line,
-                    message: `not valid YAML: ${parsed.error.message}`,
-                },
-                "yaml",
-            );
-            return;
-        }
+        const parsed = read(kFile);
+        if (parsed === undefined) return;
         const doc = parsed.docs[0];
         const k = doc?.value ?? {};
         const namespace =
@@ -128,7 +129,7 @@ export function readLayer(
                         message: `${field} entry ${entry} does not exist (${target}): the build of layer ${layer.name} fails`,
                     });
                 } else if (ctx.repo.isDirectory(target)) {
-                    build(target, namespace);
+                    build(target, namespace, { ...at, entry: `${field} entry ${entry}` });
                 } else {
                     addFile(target, namespace);
                 }
