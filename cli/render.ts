@@ -64,6 +64,7 @@ function writeFolder(dir: string, files: RenderedFile[]): void {
 async function main(argv: string[]): Promise<number> {
     const flags = parseFlags(argv, { stack: { type: "string" }, out: { type: "string" } });
     if (flags.stack === undefined) throw new UsageError("--stack is required");
+    // The program resolves a local `flux.manifest` against the working directory, as `pulumi` runs it.
     process.chdir(PROJECT_DIR);
     const files = await renderStack(flags.stack);
     if (flags.out === undefined) {
