@@ -95,33 +95,33 @@ have() {
   return 1
 }
 
-# 1. The CLI, from the wrapper module (upstream's pkg/go.mod replaces sdk/v3 with a
-#    relative path, so pkg/v3 cannot be built with `go install module@version`).
-build_cli() {
-  local mod="$here/pulumi/cli"
-  if ! grep -q "github.com/pulumi/pulumi/pkg/v3 $PULUMI_VERSION" "$mod/go.mod"; then
-    log "ERROR: $mod/go.mod does not require pkg/v3 $PULUMI_VERSION (versions.env); update it with go get"
+# build_wrapped DIR REQUIRED_MODULE VERSION PACKAGE DEST: builds PACKAGE from the wrapper module
+# in pulumi/DIR, which must require REQUIRED_MODULE at VERSION (the pin in versions.env).
+build_wrapped() {
+  local mod="$here/pulumi/$1" out
+  out="$work/$(basename "$5")"
+  if ! grep -q "$2 $3" "$mod/go.mod"; then
+    log "ERROR: $mod/go.mod does not require $2 $3 (versions.env); update it with go get"
     exit 1
   fi
   (cd "$mod" && "${nice_cmd[@]}" go build -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
-    -o "$work/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) || return 1
-  install_bin "$work/pulumi" "$cli_bin/pulumi" || return 1
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$3" \
+    -o "$out" "$4") || return 1
+  install_bin "$out" "$5" || return 1
 }
 
-# 2. The Node.js language host, from the wrapper module (see pulumi/README.md): the last
-#    release that kept it inside sdk/v3, because the proxy does not serve the later
-#    module of its own.
+# 1. The CLI (upstream's pkg/go.mod replaces sdk/v3 with a relative path, so pkg/v3 cannot be
+#    built with `go install module@version`).
+build_cli() {
+  build_wrapped cli github.com/pulumi/pulumi/pkg/v3 "$PULUMI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$cli_bin/pulumi"
+}
+
+# 2. The Node.js language host of the last release that kept it inside sdk/v3: the proxy
+#    does not serve the module of its own it moved to (see pulumi/README.md).
 build_language_nodejs() {
-  local mod="$here/pulumi/language-nodejs"
-  if ! grep -q "github.com/pulumi/pulumi/sdk/v3 $PULUMI_LANGUAGE_NODEJS_VERSION" "$mod/go.mod"; then
-    log "ERROR: $mod/go.mod does not require sdk/v3 $PULUMI_LANGUAGE_NODEJS_VERSION (versions.env)"
-    exit 1
-  fi
-  (cd "$mod" && "${nice_cmd[@]}" go build -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_LANGUAGE_NODEJS_VERSION" \
-    -o "$work/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs) || return 1
-  install_bin "$work/pulumi-language-nodejs" "$nodejs_bin/pulumi-language-nodejs" || return 1
+  build_wrapped language-nodejs github.com/pulumi/pulumi/sdk/v3 "$PULUMI_LANGUAGE_NODEJS_VERSION" \
+    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs "$nodejs_bin/pulumi-language-nodejs"
 }
 
 # 3. The kubernetes provider. Its main embeds schema-embed.json and
