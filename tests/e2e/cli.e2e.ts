@@ -198,7 +198,10 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
             expect(p, "a secret outside a secret envelope").to.match(/\.plaintext(<json>|$)/);
         }
         for (const secret of secrets) {
-            expect(secretPaths(exported, [secret]), "found in the export").to.not.be.empty;
+            expect(
+                secretPaths(exported, [secret]),
+                "found in the export",
+            ).to.have.length.greaterThan(0);
         }
     });
 
