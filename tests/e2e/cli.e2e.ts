@@ -134,6 +134,19 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
         expect(prodSetUp).to.contain(url);
     });
 
+    it("rejects a bad config value through the CLI: the program's message, no stack trace, nothing created", async () => {
+        await project.run("pulumi config set --path git.url git@github.com:org/repo.git");
+        const bad = await project.run("pulumi preview --stack prod", { allowFailure: true });
+        fs.writeFileSync(path.join(project.dir, "Pulumi.prod.yaml"), prodSetUp);
+        expect(bad.code).to.not.equal(0);
+        // README's form: `flux-gitops:<key>` is <value>: expected <form>
+        expect(bad.output).to.match(
+            /`flux-gitops:git\.url` is "git@github\.com:org\/repo\.git": expected /,
+        );
+        expect(bad.output, "a stack trace").to.not.match(/^\s+at .+:\d+:\d+\)?$/m);
+        expect(getObject("namespace", "", NS), "nothing created").to.equal(undefined);
+    });
+
     it("README deploy: preview creates nothing; up returns once every layer is Ready, in order; the recipient is output", async () => {
         const commands = deployCommands("prod");
         expect(commands.map((c) => c.split(" ").slice(0, 3).join(" "))).to.deep.equal([
