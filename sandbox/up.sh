@@ -126,7 +126,6 @@ export PULUMI_CONFIG_PASSPHRASE_FILE="$SANDBOX_DIR/passphrase"
 export PULUMI_HOME="$SANDBOX_DIR/pulumi-home"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-export PULUMI_STACK="$SANDBOX_STACK"
 cd "$root"
 EOF
 # shellcheck source=/dev/null
