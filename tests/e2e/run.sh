@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# npm run test:e2e: the program driven by the real Pulumi CLI (built offline) against the
-# local control plane, Flux's controllers and the loopback Git server of the integration
-# suite. Everything is stopped at the end, also on failure.
+# npm run test:e2e: the program driven by the real Pulumi CLI and Node.js language host
+# (built offline), in a copy of the project directory, against the local control plane,
+# Flux's controllers and the loopback Git server of the integration suite. Everything is
+# stopped at the end, also on failure.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -38,7 +39,12 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
 mkdir -p "$E2E_DIR/state" "$PULUMI_HOME"
-pulumi version
+# The suite runs the program the way users do, through the Node.js language host.
+if ! host="$(command -v pulumi-language-nodejs)"; then
+  echo "e2e: pulumi-language-nodejs was not built (see build-pulumi.sh output)" >&2
+  exit 1
+fi
+echo "e2e: pulumi $(pulumi version), language host $host"
 
 npx mocha --no-config --require ts-node/register/transpile-only --extension ts \
   --timeout 1800000 --reporter spec ${E2E_GREP:+--grep "$E2E_GREP"} "tests/e2e/*.e2e.ts"

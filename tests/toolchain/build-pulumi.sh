@@ -2,7 +2,7 @@
 # Builds the Pulumi CLI, its language hosts and the providers the program uses from Go
 # modules (Go module proxy only), caching each binary under a version-keyed directory:
 #
-#   $TOOLCHAIN_CACHE/pulumi-$PULUMI_VERSION/bin/                pulumi
+#   $TOOLCHAIN_CACHE/pulumi-$PULUMI_VERSION/bin/                pulumi (+ a link to the Node.js host)
 #   $TOOLCHAIN_CACHE/pulumi-language-nodejs-$PULUMI_LANGUAGE_NODEJS_VERSION/bin/  pulumi-language-nodejs
 #   $TOOLCHAIN_CACHE/pulumi-kubernetes-$PULUMI_KUBERNETES_VERSION/bin/  pulumi-resource-kubernetes
 #   $TOOLCHAIN_CACHE/pulumi-command-$PULUMI_COMMAND_VERSION/bin/        pulumi-resource-command
@@ -172,6 +172,11 @@ have "$cli_bin/pulumi" || timed "pulumi $PULUMI_VERSION" build_cli
 have "$nodejs_bin/pulumi-language-nodejs" || timed "pulumi-language-nodejs $PULUMI_LANGUAGE_NODEJS_VERSION" build_language_nodejs
 have "$k8s_bin/pulumi-resource-kubernetes" || timed "pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION" build_kubernetes
 have "$cmd_bin/pulumi-resource-command" || timed "pulumi-resource-command $PULUMI_COMMAND_VERSION" build_command
+# Official releases ship the language hosts next to `pulumi`; the CLI looks there first and
+# warns ("using pulumi-language-nodejs from $PATH") in every command's output otherwise.
+if [[ -x "$nodejs_bin/pulumi-language-nodejs" && -d "$cli_bin" && ! -e "$cli_bin/pulumi-language-nodejs" ]]; then
+  ln -s "$nodejs_bin/pulumi-language-nodejs" "$cli_bin/pulumi-language-nodejs"
+fi
 # The YAML host only serves pulumi-smoke.sh; CI's e2e suite does not need its 2 minutes.
 if [[ "${PULUMI_WITH_YAML:-0}" == 1 ]]; then
   have "$yaml_bin/pulumi-language-yaml" || timed "pulumi-language-yaml $PULUMI_YAML_VERSION" build_language_yaml
