@@ -139,6 +139,11 @@ cp Pulumi.prod.yaml "Pulumi.$SANDBOX_STACK.yaml"
   pulumi config set --secret flux-gitops:ageKey <"$SANDBOX_DIR/age.agekey"
   pulumi config set --secret flux-gitops:gitSshIdentity <"$GIT_SSH_IDENTITY"
   pulumi config set flux-gitops:gitKnownHosts "$(cat "$GIT_SSH_KNOWN_HOSTS")"
+  # A layer whose first attempt races the controllers' start retries in seconds, not after its
+  # 10m interval (prod's retryInterval default).
+  for layer in infrastructure databases apps; do
+    pulumi config set --path "layers.$layer.retryInterval" 10s
+  done
 } >"$SANDBOX_DIR/logs/pulumi-config.log" 2>&1 || { cat "$SANDBOX_DIR/logs/pulumi-config.log" >&2; exit 1; }
 
 say "pulumi up --stack $SANDBOX_STACK (output also in $SANDBOX_DIR/logs/pulumi-up.log)"
