@@ -131,7 +131,10 @@ EOF
 # shellcheck source=/dev/null
 source "$SANDBOX_DIR/env.sh"
 # The prod stack's settings; the stack file is git-ignored and removed by sandbox:down.
-cp Pulumi.prod.yaml "Pulumi.$SANDBOX_STACK.yaml"
+{
+  echo "# Written by npm run sandbox from Pulumi.prod.yaml (below); npm run sandbox:down removes it."
+  cat Pulumi.prod.yaml
+} >"Pulumi.$SANDBOX_STACK.yaml"
 {
   pulumi stack init "$SANDBOX_STACK" --secrets-provider passphrase
   pulumi config set --path flux.manifest "$SANDBOX_DIR/flux-install.yaml"
