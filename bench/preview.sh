@@ -31,12 +31,13 @@ bash "$root/tests/toolchain/build-flux.sh" >/dev/null
 source "$root/tests/integration/flux/env.sh"
 [[ -d "$root/node_modules" ]] || { echo "bench: run npm ci first" >&2; exit 1; }
 
+# shellcheck source=../tests/integration/lock.sh
+source "$root/tests/integration/lock.sh"
 own_cluster=false
 if [[ -z "${KUBECONFIG:-}" ]]; then
-  lock=/tmp/flux-gitops-cluster.lock
-  if [[ -z "${BENCH_UNDER_LOCK:-}" ]]; then
-    echo "bench: no KUBECONFIG; starting the local control plane (waiting for $lock)" >&2
-    exec env BENCH_UNDER_LOCK=1 flock "$lock" bash "$0" "$@"
+  if ! caller_holds_lock; then
+    echo "bench: no KUBECONFIG; starting the local control plane (waiting for $CLUSTER_LOCK)" >&2
+    exec flock "$CLUSTER_LOCK" bash "$0" "$@"
   fi
   own_cluster=true
 fi
