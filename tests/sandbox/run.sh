@@ -65,6 +65,8 @@ expect "prints the kubeconfig path" has "$out/up.log" "kubeconfig +/tmp/flux-git
 expect "prints how to look" has "$out/up.log" "kubectl get kustomizations -n flux-system"
 expect "prints how to stop" has "$out/up.log" "npm run sandbox:down"
 expect "ran pulumi up through the CLI" has "$out/up.log" "Resources:"
+# What the user saw after pulumi up's own output.
+sed -n '/^sandbox: up in/,$p' "$out/up.log" | sed 's/^/       | /'
 expect "no secret in the output" hasnt "$out/up.log" "AGE-SECRET-KEY-1|PRIVATE KEY"
 (
   # shellcheck source=/dev/null
