@@ -7,7 +7,8 @@
 # on two cores); each part's output goes to LOG_DIR/build-<part>.log.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-toolchain="$(cd "$here/../tests/toolchain" && pwd)"
+# Where the build-<part>.sh scripts are (a test points this at stand-ins).
+toolchain="${SANDBOX_TOOLCHAIN_SCRIPTS:-$(cd "$here/../tests/toolchain" && pwd)}"
 logs="${1:?usage: toolchain.sh LOG_DIR}"
 mkdir -p "$logs"
 # Seconds between progress lines while a part builds.
@@ -33,15 +34,18 @@ for i in "${!parts[@]}"; do
   bash "$toolchain/build-$part.sh" >"$logs/build-$part.out" 2>"$log" &
   pid=$!
   announced=false
+  next=0
   while kill -0 "$pid" 2>/dev/null; do
-    sleep 1
+    sleep 0.2
     elapsed=$((SECONDS - begin))
     # A cached part is done within a few seconds; only a real build gets announced.
     if [[ $announced == false && $elapsed -ge 3 ]]; then
       say "building ${what[$part]} [$((i + 1))/${#parts[@]}] (first run only; log: $log)"
       announced=true
-    elif [[ $announced == true && $((elapsed % tick)) == 0 ]]; then
+      next=$((SECONDS + tick))
+    elif [[ $announced == true && $SECONDS -ge $next ]]; then
       say "  $part: $(mmss "$elapsed") elapsed (all parts $(mmss $((SECONDS - start_all)))); still to check: ${rest:-nothing}; last: $(tail -n 1 "$log" | cut -c1-80)"
+      next=$((SECONDS + tick))
     fi
   done
   if ! wait "$pid"; then
