@@ -22,4 +22,6 @@ export default tseslint.config(
             ],
         },
     },
+    // The CommonJS launcher of cli/ that registers the TypeScript loader.
+    { files: ["cli/run.js"], rules: { "@typescript-eslint/no-require-imports": "off" } },
 );

@@ -20,7 +20,8 @@ export type FluxInstallArgs = FluxSettings;
  */
 export class FluxInstall extends pulumi.ComponentResource {
     public readonly namespace: string;
-    public readonly version: string;
+    /** A Pulumi secret when the flux key is stored as one. */
+    public readonly version: pulumi.Output<string>;
     /** The objects of the manifest. */
     public readonly resources: pulumi.Output<unknown[]>;
 
@@ -28,12 +29,14 @@ export class FluxInstall extends pulumi.ComponentResource {
         super("flux-gitops:index:FluxInstall", name, {}, opts);
         const manifest = new k8s.yaml.v2.ConfigFile(
             name,
-            { file: args.manifest },
+            { file: args.confidential ? pulumi.secret(args.manifest) : args.manifest },
             // Construct passes retainOnDelete on to the manifest's objects (tests/e2e checks destroy keeps them).
             { parent: this, retainOnDelete: args.keepOnDestroy },
         );
         this.namespace = args.namespace;
-        this.version = args.version;
+        this.version = args.confidential
+            ? pulumi.secret(args.version)
+            : pulumi.output(args.version);
         this.resources = manifest.resources;
         this.registerOutputs({ namespace: this.namespace, version: this.version });
     }

@@ -68,7 +68,9 @@ export class GitSource extends pulumi.ComponentResource {
                     namespace: args.namespace,
                     annotations: readinessAnnotations(args.readiness),
                 },
-                spec: buildGitRepositorySpec(args),
+                spec: args.confidential
+                    ? pulumi.secret(buildGitRepositorySpec(args))
+                    : buildGitRepositorySpec(args),
             },
             // The Secret first: without it the first fetch fails and Ready waits for a retry.
             pulumi.mergeOptions({ parent: this, dependsOn: after }, { dependsOn: this.authSecret }),

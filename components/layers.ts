@@ -80,7 +80,9 @@ export class FluxLayers extends pulumi.ComponentResource {
                             layer.suspend === true,
                         ),
                     },
-                    spec: buildKustomizationSpec(layer, args),
+                    spec: layer.confidential
+                        ? pulumi.secret(buildKustomizationSpec(layer, args))
+                        : buildKustomizationSpec(layer, args),
                 },
                 pulumi.mergeOptions(
                     { parent: this, dependsOn: opts?.dependsOn },

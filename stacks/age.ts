@@ -3,12 +3,29 @@ export const AGE_KEY_EXPECTED =
     "one or more age identities (AGE-SECRET-KEY-1…, one per line; '#' comments and blank lines allowed), " +
     "e.g. the output of `age-keygen`";
 
-/** The identity lines of an age key file: comments and blank lines dropped. */
+/**
+ * The identity lines of an age key file, read as kustomize-controller reads
+ * them (age's ParseIdentities): lines end at \n with a trailing \r dropped,
+ * empty lines and lines starting with `#` are skipped, nothing is trimmed.
+ */
 export function ageIdentityLines(keyFile: string): string[] {
     return keyFile
+        .split("\n")
+        .map((l) => l.replace(/\r$/, ""))
+        .filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+/**
+ * The key file as it is stored in the cluster: every line trimmed, blank
+ * lines dropped. A pasted key often carries indentation or trailing blanks,
+ * which the controller would reject; this is the text that is checked.
+ */
+export function normaliseAgeKey(keyFile: string): string {
+    const lines = keyFile
         .split(/\r?\n/)
         .map((l) => l.trim())
-        .filter((l) => l !== "" && !l.startsWith("#"));
+        .filter((l) => l !== "");
+    return `${lines.join("\n")}\n`;
 }
 
 /**

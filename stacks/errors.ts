@@ -10,6 +10,19 @@ export interface ConfigProblem {
     expected: string;
 }
 
+/** A setting that is accepted but probably not meant; `pulumi up` shows it as a warning. */
+export interface ConfigWarning {
+    key: string;
+    /** Shown under the same rules as a problem's value. */
+    value: string;
+    /** What will happen, and what to set instead if that is not what is wanted. */
+    reason: string;
+}
+
+export function formatWarning(w: ConfigWarning): string {
+    return `\`${w.key}\` is ${w.value}: ${w.reason}`;
+}
+
 /** Shows a problem as one line: key, value, expected form. */
 export function formatProblem(p: ConfigProblem): string {
     return `\`${p.key}\` is ${p.value}: expected ${p.expected}`;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { PROJECT } from "./defaults";
-import { ConfigError } from "./errors";
+import { ConfigError, formatWarning } from "./errors";
 import { ParsedConfig, parseStackConfig, RawConfig } from "./parse";
 import { GitAuth, StackConfig } from "./types";
 
@@ -44,6 +44,9 @@ export async function loadStackConfig(raw: RawConfig = readRawConfig()): Promise
     const result = await parseStackConfig(raw);
     if (!result.ok) {
         throw new ConfigError(pulumi.getStack(), result.problems);
+    }
+    for (const w of result.warnings) {
+        await pulumi.log.warn(formatWarning(w));
     }
     return toStackConfig(result.config);
 }

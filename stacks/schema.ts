@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { DURATION_PATTERN } from "./duration";
+import { DURATION_PATTERN, durationRangeProblem } from "./duration";
+import { describeFluxReleases, knownFluxRelease } from "./flux-releases";
+import { refNameProblem } from "./git-ref";
+import { semverRangeProblem } from "./semver-range";
 import { DELETION_POLICIES } from "./types";
 
 /** What each kind of value must look like; these texts end up in error messages. */
@@ -10,11 +13,14 @@ export const EXPECT = {
         "a DNS-1123 subdomain: at most 253 characters of a-z, 0-9, '-' and '.', starting and ending with a letter or digit",
     path: "a path relative to the repository root such as ./gitops/infrastructure (no '..', not absolute)",
     boolean: "true or false",
-    fluxVersion: "a Flux release such as v2.9.5 (v2.7.0 or newer)",
+    fluxVersion: `a Flux release this program knows (${describeFluxReleases()})`,
     manifest: "an https:// URL or a local file path of a Flux install manifest",
     gitUrl: "an ssh://, https:// or http:// URL such as ssh://git@github.com/org/repo.git",
     gitRef: "exactly one of branch, tag, semver, commit or name, e.g. {branch: main}",
-    gitRefValue: "a non-empty string without spaces",
+    branch: "a Git branch name such as main or release/1.x",
+    tag: "a Git tag name such as v1.2.3",
+    refName: "a full Git reference such as refs/heads/main or refs/pull/1/head",
+    semver: "a semver range in Flux's syntax (Masterminds/semver) such as >=1.0.0 <2.0.0, ~1.2 or 1.x",
     commit: "a full commit SHA (40 or 64 hex characters)",
     gitAuth: "one of ssh, basic, bearer or none",
     apiVersion: "an apiVersion such as helm.toolkit.fluxcd.io/v2 or v1",
@@ -38,7 +44,20 @@ const pattern = (re: RegExp, expected: string, max?: number) => {
     return s;
 };
 
-export const duration = pattern(DURATION_PATTERN, EXPECT.duration);
+/**
+ * A string that passes `check`, which returns why not ("" when the expected
+ * form says it all); the reason follows the expected form.
+ */
+const checked = (expected: string, check: (v: string) => string | undefined) =>
+    z.string({ error: expected }).superRefine((v, ctx) => {
+        const why = check(v);
+        if (why === undefined) return;
+        ctx.addIssue({ code: "custom", message: why === "" ? expected : `${expected}; ${why}` });
+    });
+
+export const duration = checked(EXPECT.duration, (v) =>
+    DURATION_PATTERN.test(v) ? durationRangeProblem(v) : "",
+);
 export const dnsLabel = pattern(DNS_LABEL, EXPECT.label, 63);
 export const dnsSubdomain = pattern(DNS_SUBDOMAIN, EXPECT.subdomain, 253);
 const bool = z.boolean({ error: EXPECT.boolean });
@@ -54,11 +73,8 @@ export const repoPath = z
 export const fluxSchema = obj({
     version: z
         .string({ error: EXPECT.fluxVersion })
-        .regex(/^v?2\.\d+\.\d+$/, { error: EXPECT.fluxVersion })
-        .refine((v) => Number(v.replace(/^v/, "").split(".")[1]) >= 7, {
-            error: EXPECT.fluxVersion,
-        })
-        .transform((v) => (v.startsWith("v") ? v : `v${v}`))
+        .refine((v) => knownFluxRelease(v) !== undefined, { error: EXPECT.fluxVersion })
+        .transform((v) => knownFluxRelease(v) as string)
         .optional(),
     namespace: dnsLabel.optional(),
     keepOnDestroy: bool.optional(),
@@ -71,16 +87,12 @@ export const fluxSchema = obj({
         .optional(),
 });
 
-const refValue = z
-    .string({ error: EXPECT.gitRefValue })
-    .regex(/^\S+$/, { error: EXPECT.gitRefValue });
-
 export const gitRefSchema = obj({
-    branch: refValue.optional(),
-    tag: refValue.optional(),
-    semver: refValue.optional(),
+    branch: checked(EXPECT.branch, (v) => refNameProblem(v, "branch")).optional(),
+    tag: checked(EXPECT.tag, (v) => refNameProblem(v, "tag")).optional(),
+    semver: checked(EXPECT.semver, semverRangeProblem).optional(),
     commit: pattern(/^([0-9a-f]{40}|[0-9a-f]{64})$/, EXPECT.commit).optional(),
-    name: refValue.optional(),
+    name: checked(EXPECT.refName, (v) => refNameProblem(v, "name")).optional(),
 }).refine((r) => Object.values(r).filter((v) => v !== undefined).length === 1, {
     error: EXPECT.gitRef,
 });

@@ -45,6 +45,13 @@ export interface LayerSettings {
 /** A layer after merging: settings plus its name. */
 export interface Layer extends LayerSettings {
     name: string;
+    /**
+     * Set when the config key this comes from is stored as a secret (`pulumi
+     * config set --secret`, also with `--path` for one field: Pulumi then marks
+     * the whole key). Every value taken from it is then a Pulumi secret; names
+     * Kubernetes shows to anyone who can list objects stay plain.
+     */
+    confidential?: boolean;
 }
 
 /** Which revision of the repository Flux follows; exactly one is set. */
@@ -78,6 +85,13 @@ export interface GitSettings {
     secretName: string;
     /** Credentials, as Pulumi secrets. */
     auth: GitAuth;
+    /**
+     * Set when the config key this comes from is stored as a secret (`pulumi
+     * config set --secret`, also with `--path` for one field: Pulumi then marks
+     * the whole key). Every value taken from it is then a Pulumi secret; names
+     * Kubernetes shows to anyone who can list objects stay plain.
+     */
+    confidential?: boolean;
 }
 
 /** The Flux release and where it is installed from. */
@@ -90,6 +104,13 @@ export interface FluxSettings {
     manifest: string;
     /** Leave the controllers and CRDs in the cluster when the stack is destroyed. */
     keepOnDestroy: boolean;
+    /**
+     * Set when the config key this comes from is stored as a secret (`pulumi
+     * config set --secret`, also with `--path` for one field: Pulumi then marks
+     * the whole key). Every value taken from it is then a Pulumi secret; names
+     * Kubernetes shows to anyone who can list objects stay plain.
+     */
+    confidential?: boolean;
 }
 
 /** How `pulumi up` waits for Flux objects. */

@@ -94,8 +94,8 @@ const cases: BadCase[] = [
     {
         what: "dependsOn a disabled layer",
         change: layer("infrastructure", "enabled", false),
-        key: "layers.databases.dependsOn[0]",
-        expected: "`infrastructure` is disabled",
+        key: "layers.infrastructure.enabled",
+        expected: "true while `databases` depends on it",
     },
     {
         what: "a layer depending on itself",

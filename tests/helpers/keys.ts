@@ -15,3 +15,9 @@ export function newSshIdentity(): string {
 /** A known_hosts line of the right shape; the key is a placeholder (unit tests never connect). */
 export const KNOWN_HOSTS =
     "git.example.test ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlaceholderHostKeyForUnitTestsOnly0000000";
+
+/** The public recipient of a fresh age identity. */
+export async function newAgeRecipient(): Promise<string> {
+    const age = await import("age-encryption");
+    return age.identityToRecipient(await newAgeIdentity());
+}

@@ -1,42 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import * as settings from "@pulumi/pulumi/runtime/settings";
+import { evaluateProgram, Program, ProgramRun } from "../../cli/evaluate";
 
-/** A resource the program registered, as the engine would have seen it. */
-export interface Registered {
-    type: string;
-    name: string;
-    urn: string;
-    /** Inputs with secrets unwrapped. */
-    inputs: Record<string, any>;
-    /** Inputs as serialized to the engine: secrets are still marked (see {@link isSecretMarked}). */
-    serialized: Record<string, any>;
-    /** URNs this resource waits for (explicit `dependsOn` and input dependencies). */
-    dependencies: string[];
-    parent: string;
-    /** The retainOnDelete resource option. */
-    retainOnDelete: boolean;
-}
-
-export interface ProgramRun {
-    resources: Registered[];
-    outputs: Record<string, unknown>;
-}
-
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** True if a serialized value is a Pulumi secret. */
-export function isSecretMarked(v: unknown): boolean {
-    return (
-        typeof v === "object" &&
-        v !== null &&
-        (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG
-    );
-}
-
-/** Resolves an Output in a test, so a failing assertion fails the test instead of timing out. */
-export function promiseOf<T>(o: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
-}
+export { isSecretMarked, ProgramRun, promiseOf, Registered } from "../../cli/evaluate";
 
 /**
  * Runs the program (index.ts) under Pulumi mocks with the given config and
@@ -66,89 +30,14 @@ export async function runFailingProgram(
     return { ...run, error: run.error };
 }
 
-async function execute(
+function execute(
     config: Record<string, unknown>,
     secretKeys: string[],
     opts: { stack?: string; preview?: boolean },
 ): Promise<ProgramRun & { error?: unknown }> {
-    const byUrn = new Map<string, Registered>();
-    const pending: Promise<unknown>[] = [];
-    await pulumi.runtime.setMocks(
-        {
-            newResource: (args) => ({
-                id: args.custom ? `${args.name}-id` : undefined,
-                state: args.inputs,
-            }),
-            call: (args) => {
-                throw new Error(`unexpected provider call ${args.token}`);
-            },
-        },
-        "flux-gitops",
-        opts.stack ?? "test",
-        opts.preview ?? false,
-    );
-    pulumi.runtime.setAllConfig(
-        Object.fromEntries(
-            Object.entries(config).map(([k, v]) => [
-                k,
-                typeof v === "string" ? v : JSON.stringify(v),
-            ]),
-        ),
-        secretKeys,
-    );
-
-    // The mock monitor sees what the engine would: type, name, serialized inputs, dependencies.
-    const monitor = settings.getMonitor() as any;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
-        pending.push(
-            new Promise<void>((done) => {
-                register(req, (err: any, resp: any) => {
-                    if (!err) {
-                        const serialized = req.getObject()?.toJavaScript() ?? {};
-                        byUrn.set(resp.getUrn(), {
-                            type: req.getType(),
-                            name: req.getName(),
-                            urn: resp.getUrn(),
-                            inputs: unwrapSecrets(serialized),
-                            serialized,
-                            dependencies: req.getDependenciesList(),
-                            parent: req.getParent(),
-                            retainOnDelete: req.getRetainondelete(),
-                        });
-                    }
-                    callback(err, resp);
-                    done();
-                });
-            }),
-        );
-    };
-
-    const program = require("../../index") as () => Promise<Record<string, unknown>>;
-    const outputs: Record<string, unknown> = {};
-    let error: unknown;
-    try {
-        const exported = await program();
-        for (const [k, v] of Object.entries(exported)) {
-            outputs[k] = await promiseOf(v as pulumi.Input<unknown>);
-        }
-    } catch (e) {
-        error = e;
-    }
-    // Registrations finish asynchronously; wait until no new one starts.
-    for (let seen = -1; seen !== pending.length;) {
-        seen = pending.length;
-        await Promise.all(pending);
-        await new Promise((r) => setImmediate(r));
-    }
-    return { resources: [...byUrn.values()], outputs, error };
-}
-
-function unwrapSecrets(v: any): any {
-    if (isSecretMarked(v)) return unwrapSecrets(v.value);
-    if (Array.isArray(v)) return v.map(unwrapSecrets);
-    if (typeof v === "object" && v !== null) {
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
-    }
-    return v;
+    return evaluateProgram(() => require("../../index") as Program, config, secretKeys, {
+        project: "flux-gitops",
+        stack: opts.stack ?? "test",
+        preview: opts.preview,
+    });
 }

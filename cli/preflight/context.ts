@@ -1,0 +1,33 @@
+import { configKey, Layer } from "../../stacks";
+import { Finding } from "./findings";
+import { Repo } from "./yaml-files";
+
+/** What every check gets: the repository and the stack's side of the contract. */
+export interface PreflightContext {
+    repo: Repo;
+    /** Enabled layers, each after the layers it depends on. */
+    layers: Layer[];
+    /** Public age recipients of the stack's key; undefined when not known. */
+    recipients?: string[];
+    /** The stack's own GitRepository (Pulumi defines it, no layer does). */
+    gitRepository: { name: string; namespace: string };
+    /** `Pulumi.prod.yaml:31` for a config key path set in the stack file, else undefined. */
+    keyAt(p: (string | number)[]): string | undefined;
+}
+
+/** A finding about a config key, with where that key is set. */
+export function keyed(
+    ctx: PreflightContext,
+    p: (string | number)[],
+): Pick<Finding, "key" | "keyAt"> {
+    return { key: configKey(p), keyAt: ctx.keyAt(p) };
+}
+
+/** A layer's path as a repository-relative directory (`./gitops/apps/` → `gitops/apps`, `./` → ``). */
+export function layerDir(layerPath: string): string {
+    const p = layerPath
+        .replace(/\\/g, "/")
+        .replace(/^(\.\/)+/, "")
+        .replace(/\/+$/, "");
+    return p === "." ? "" : p;
+}

@@ -1,0 +1,144 @@
+/**
+ * Flux's own validation, before anything is applied: the Kustomizations and
+ * the GitRepository the program declares are checked against the OpenAPI
+ * schemas of the pinned release's CRDs, so that what the API server would
+ * reject at `pulumi up` (after Flux is installed) is a config error now, with
+ * its key.
+ *
+ * The schemas are a vendored file, stacks/flux-crd-schemas.json, derived by
+ * tests/toolchain/gen-flux-crd-schemas.ts from the CRDs in the controllers' Go
+ * modules at the versions tests/toolchain/versions.env pins (the toolchain build
+ * extracts them). Chosen over @kubernetes-models/flux-cd, which is generated from
+ * Go API types of its own Flux version, ESM-only and for Node 22: the derived
+ * file is exactly the pinned release, small enough to review, and needs neither
+ * network nor toolchain when the program or its unit tests run. A release bump
+ * regenerates it. The rules are checked with ajv; the CRDs' CEL rules
+ * (x-kubernetes-validations) are not, since the program sets none of the fields
+ * they guard.
+ */
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import * as fs from "fs";
+import * as path from "path";
+import { buildGitRepositorySpec } from "../../components/git-source";
+import { buildKustomizationSpec } from "../../components/layers";
+import { GitAuth, GitSettings, Layer } from "../types";
+import { SectionContext } from "./context";
+import { ParsedGit } from "./git";
+
+interface SchemaFile {
+    release: string;
+    schemas: Record<string, object>;
+}
+
+const KUSTOMIZATION = "kustomize.toolkit.fluxcd.io/v1/Kustomization";
+const GIT_REPOSITORY = "source.toolkit.fluxcd.io/v1/GitRepository";
+
+let compiled: { release: string; check: Record<string, ValidateFunction> } | undefined;
+
+/** The validators, compiled once per process. */
+function validators(): NonNullable<typeof compiled> {
+    if (compiled !== undefined) return compiled;
+    const file = JSON.parse(
+        fs.readFileSync(path.join(__dirname, "..", "flux-crd-schemas.json"), "utf8"),
+    ) as SchemaFile;
+    // Kubernetes keywords (x-kubernetes-*) are not JSON Schema; formats are not enforced by the API server either.
+    const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+    const check = Object.fromEntries(
+        Object.entries(file.schemas).map(([kind, schema]) => [kind, ajv.compile(schema)]),
+    );
+    compiled = { release: file.release, check };
+    return compiled;
+}
+
+/** Where a Kustomization spec field comes from in the config. */
+function layerKey(layer: string, at: string[]): [string, (string | number)[]] {
+    const [field, i, sub] = at;
+    switch (field) {
+        case "dependsOn":
+            return ["layers", [layer, "dependsOn", ...(i === undefined ? [] : [Number(i)])]];
+        case "healthChecks":
+            return [
+                "layers",
+                [
+                    layer,
+                    "healthChecks",
+                    ...(i === undefined ? [] : [Number(i)]),
+                    ...(sub ? [sub] : []),
+                ],
+            ];
+        case "postBuild":
+            return ["layers", [layer, "substitute", ...at.slice(2)]];
+        case "decryption":
+            return ["sops", ["secretName"]];
+        case "sourceRef":
+            return ["git", ["repositoryName"]];
+        case undefined:
+            return ["layers", [layer]];
+        default:
+            return ["layers", [layer, field]];
+    }
+}
+
+/** Where a GitRepository spec field comes from in the config. */
+function gitKey(at: string[]): [string, (string | number)[]] {
+    const [field, sub] = at;
+    if (field === "secretRef") return ["git", ["secretName"]];
+    if (field === "ref") return ["git", ["ref", ...(sub ? [sub] : [])]];
+    return ["git", field === undefined ? [] : [field]];
+}
+
+function valueAt(root: unknown, at: string[]): unknown {
+    return at.reduce<unknown>(
+        (v, s) =>
+            typeof v === "object" && v !== null ? (v as Record<string, unknown>)[s] : undefined,
+        root,
+    );
+}
+
+function report(
+    ctx: SectionContext,
+    kind: string,
+    errors: ErrorObject[],
+    spec: unknown,
+    keyOf: (at: string[]) => [string, (string | number)[]],
+): void {
+    const { release } = validators();
+    for (const e of errors) {
+        const at = e.instancePath
+            .split("/")
+            .slice(1)
+            .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+        const [name, p] = keyOf(at);
+        const shortKind = kind.split("/").pop();
+        ctx.problems.add(
+            name,
+            p,
+            valueAt(spec, at),
+            `a value Flux ${release} accepts: its ${shortKind} CRD says ${e.instancePath || "spec"} ${e.message ?? "is invalid"}`,
+        );
+    }
+}
+
+/** Builds each object's spec as the components do and checks it against the CRD schema. */
+export function checkFluxObjects(
+    ctx: SectionContext,
+    s: { git: ParsedGit; sopsSecretName: string; layers: Layer[] },
+): void {
+    const { check } = validators();
+    const gitSettings: GitSettings = { ...s.git, auth: { kind: s.git.auth } as GitAuth };
+    const gitSpec = buildGitRepositorySpec(gitSettings);
+    if (!check[GIT_REPOSITORY](gitSpec)) {
+        report(ctx, GIT_REPOSITORY, check[GIT_REPOSITORY].errors ?? [], gitSpec, gitKey);
+    }
+    for (const layer of s.layers) {
+        const spec = buildKustomizationSpec(layer, {
+            sourceRef: { kind: "GitRepository", name: s.git.repositoryName },
+            decryptionSecretName: s.sopsSecretName,
+        });
+        if (!check[KUSTOMIZATION](spec)) {
+            report(ctx, KUSTOMIZATION, check[KUSTOMIZATION].errors ?? [], spec, (at) =>
+                layerKey(layer.name, at),
+            );
+        }
+    }
+}
