@@ -81,5 +81,6 @@ export function toStackConfig(c: ParsedConfig): StackConfig {
         },
         readiness: c.readiness,
         layers: c.layers,
+        takeover: c.takeover,
     };
 }

@@ -70,6 +70,7 @@ export interface ParsedConfig {
     sops: { secretName: string; ageKey: string; recipients: string[] };
     readiness: ReadinessSettings;
     layers: Layer[];
+    takeover: boolean;
 }
 
 export type ParseResult =
@@ -97,7 +98,7 @@ export async function parseStackConfig(
         problems.push({ key: key(name, ...p), value: show(name, value), expected });
 
     // Typos in key names would otherwise be silently ignored.
-    const known = [...Object.keys(SECTIONS), ...Object.keys(SECRET_KEYS)];
+    const known = [...Object.keys(SECTIONS), ...Object.keys(SECRET_KEYS), "takeover"];
     for (const name of Object.keys(raw)) {
         if (!known.includes(name) && raw[name] !== undefined) {
             problem(
@@ -128,6 +129,12 @@ export async function parseStackConfig(
     const git = section("git", gitSchema);
     const sops = section("sops", sopsSchema) ?? {};
     const readiness = section("readiness", readinessSchema) ?? {};
+    // `pulumi config set flux-gitops:takeover true` stores the text "true".
+    const takeoverValue = raw.takeover?.value ?? false;
+    const takeover = takeoverValue === true || takeoverValue === "true";
+    if (!takeover && takeoverValue !== false && takeoverValue !== "false") {
+        problem("takeover", [], takeoverValue, "true or false");
+    }
     // Layers are checked one by one so that one bad layer does not hide the others' problems.
     const layerValues = raw.layers?.value ?? {};
     const layerOverrides: Record<string, z.output<typeof layerSchema>> = {};
@@ -370,6 +377,7 @@ export async function parseStackConfig(
                 timeout: readiness.timeout ?? d.DEFAULT_READINESS_TIMEOUT,
             },
             layers: dependencyOrder(layers),
+            takeover,
         },
     };
 }

@@ -1,0 +1,112 @@
+import { describeRef, Kube, KubeObject, ObjectRef } from "./kube";
+import { OWNER_LABELS, Plan } from "./plan";
+
+/** The field manager kustomize-controller applies with (its default controller name). */
+export const KUSTOMIZE_CONTROLLER_MANAGER = "kustomize-controller";
+
+export interface NeutraliseOptions {
+    /** How long to wait for kustomize-controller to let go of the deleted root. */
+    timeoutMs: number;
+    log: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Takes the bootstrap's root Kustomization out of the way without pruning anything, then
+ * releases the adopted objects from kustomize-controller, in an order where each step is safe
+ * even if the next one never runs:
+ *
+ * 1. `suspend: true` and `deletionPolicy: Orphan` on the root. Either alone makes
+ *    kustomize-controller's finalizer delete nothing (finalizerShouldDeleteResources); neither
+ *    field is in gotk-sync.yaml, so a reconcile still in flight cannot apply them away.
+ * 2. The owner labels (kustomize.toolkit.fluxcd.io/name, /namespace) come off every object of
+ *    its inventory. Flux's garbage collection only deletes objects carrying them, so no
+ *    Kustomization, this one or a future one of the same name, can prune them.
+ * 3. The root is deleted; its finalizer lets go without deleting anything.
+ * 4. kustomize-controller's server-side-apply entries leave the adopted objects'
+ *    managedFields. With the root gone nothing applies them as kustomize-controller again, and
+ *    Pulumi's apply (which does not force) then owns every field it sets without a conflict:
+ *    the same field at another value would otherwise be a conflict with kustomize-controller.
+ *    Its other entries (status, finalizers) stay: the controller still writes those.
+ */
+export async function neutralise(kube: Kube, plan: Plan, opts: NeutraliseOptions): Promise<void> {
+    if (plan.root === undefined) throw new Error("no root Kustomization in the plan");
+    const root = plan.root.ref;
+    const rootName = describeRef(root);
+
+    kube.mergePatch(root, { spec: { suspend: true, deletionPolicy: "Orphan" } });
+    const patched = kube.get(root);
+    if (patched?.spec?.suspend !== true || patched.spec.deletionPolicy !== "Orphan") {
+        throw new Error(
+            `${rootName}: suspend/deletionPolicy did not stick; nothing else was changed`,
+        );
+    }
+    opts.log(`1/4 ${rootName}: suspend: true, deletionPolicy: Orphan`);
+
+    const owned = [...plan.adopted, ...plan.leftAlone];
+    let unlabelled = 0;
+    for (const ref of owned) {
+        const labels = kube.get(ref)?.metadata.labels ?? {};
+        const ownedByRoot =
+            labels[OWNER_LABELS[0]] === root.name && labels[OWNER_LABELS[1]] === root.namespace;
+        if (!ownedByRoot) continue;
+        kube.mergePatch(ref, {
+            metadata: { labels: Object.fromEntries(OWNER_LABELS.map((l) => [l, null])) },
+        });
+        unlabelled++;
+    }
+    opts.log(`2/4 removed Flux owner labels from ${unlabelled} objects`);
+
+    kube.delete(root);
+    const deadline = Date.now() + opts.timeoutMs;
+    while (kube.get(root) !== undefined) {
+        if (Date.now() > deadline) {
+            throw new Error(
+                `${rootName} is still there after ${opts.timeoutMs / 1000}s: kustomize-controller has not removed its ` +
+                    "finalizer. Is kustomize-controller running? It is suspended with deletionPolicy Orphan, so it " +
+                    "will delete nothing when it does; re-run the takeover afterwards.",
+            );
+        }
+        await sleep(500);
+    }
+    opts.log(`3/4 deleted ${rootName} (its finalizer deleted nothing)`);
+
+    let released = 0;
+    for (const ref of plan.adopted) {
+        if (await dropApplyEntries(kube, ref)) released++;
+    }
+    opts.log(`4/4 released ${released} objects from kustomize-controller's field ownership`);
+}
+
+/** Removes kustomize-controller's Apply entries; retries when the object changes meanwhile. */
+async function dropApplyEntries(kube: Kube, ref: ObjectRef): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+        const live: KubeObject | undefined = kube.get(ref);
+        const entries = live?.metadata.managedFields ?? [];
+        const kept = entries.filter(
+            (e) => !(e.manager === KUSTOMIZE_CONTROLLER_MANAGER && e.operation === "Apply"),
+        );
+        if (live === undefined || kept.length === entries.length) return false;
+        try {
+            kube.jsonPatch(ref, [
+                // Fails if a controller wrote the object since it was read: read again then.
+                {
+                    op: "test",
+                    path: "/metadata/resourceVersion",
+                    value: live.metadata.resourceVersion,
+                },
+                // An empty list would leave managedFields unchanged; [{}] is the API's way to clear them.
+                {
+                    op: "replace",
+                    path: "/metadata/managedFields",
+                    value: kept.length > 0 ? kept : [{}],
+                },
+            ]);
+            return true;
+        } catch (e) {
+            if (attempt >= 10) throw e;
+            await sleep(200);
+        }
+    }
+}
