@@ -1,5 +1,5 @@
 /**
- * npm run takeover -- --stack prod [--yes] [--cwd <project dir>] [--context <kube context>]
+ * npm run takeover -- --stack prod [--yes] [--resume] [--cwd <project dir>] [--context <kube context>]
  *
  * Takes a cluster bootstrapped with `flux bootstrap` over for a stack, without losing anything.
  * Without --yes it only reads the cluster and prints what it found and what would happen (or
@@ -21,13 +21,19 @@ import { formatPlan } from "./report";
 interface Args {
     stack: string;
     yes: boolean;
+    resume: boolean;
     cwd: string;
     context?: string;
     timeoutMs: number;
 }
 
 function parseArgs(argv: string[]): Args {
-    const args: Partial<Args> = { yes: false, cwd: process.cwd(), timeoutMs: 120_000 };
+    const args: Partial<Args> = {
+        yes: false,
+        resume: false,
+        cwd: process.cwd(),
+        timeoutMs: 120_000,
+    };
     for (let i = 0; i < argv.length; i++) {
         const value = () => {
             const v = argv[++i];
@@ -40,6 +46,9 @@ function parseArgs(argv: string[]): Args {
                 break;
             case "--yes":
                 args.yes = true;
+                break;
+            case "--resume":
+                args.resume = true;
                 break;
             case "--cwd":
                 args.cwd = path.resolve(value());
@@ -91,7 +100,7 @@ async function main(a: Args): Promise<number> {
         return 2;
     }
     const kube = kubectlClient(a.context);
-    const plan = planTakeover(kube, desiredState(parsed.config));
+    const plan = planTakeover(kube, desiredState(parsed.config), { resume: a.resume });
     const providerVersion = (require("@pulumi/kubernetes/package.json") as { version: string })
         .version;
     const provider = providerRefusal(providerVersion);
@@ -119,7 +128,7 @@ try {
     args = parseArgs(process.argv.slice(2));
 } catch (e) {
     console.error(
-        `${(e as Error).message}\nusage: npm run takeover -- --stack <name> [--yes] [--cwd <dir>] [--context <ctx>]`,
+        `${(e as Error).message}\nusage: npm run takeover -- --stack <name> [--yes] [--resume] [--cwd <dir>] [--context <ctx>]`,
     );
     process.exit(2);
 }

@@ -1,5 +1,7 @@
 import { describeRef, Kube, KubeObject, ObjectRef } from "./kube";
-import { OWNER_LABELS, Plan } from "./plan";
+import { KUSTOMIZE_GROUP, OWNER_LABELS, Plan } from "./plan";
+
+const KUSTOMIZATION = { group: KUSTOMIZE_GROUP, version: "v1", kind: "Kustomization" };
 
 /** The field manager kustomize-controller applies with (its default controller name). */
 export const KUSTOMIZE_CONTROLLER_MANAGER = "kustomize-controller";
@@ -31,52 +33,59 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  *    Its other entries (status, finalizers) stay: the controller still writes those.
  */
 export async function neutralise(kube: Kube, plan: Plan, opts: NeutraliseOptions): Promise<void> {
-    if (plan.root === undefined) throw new Error("no root Kustomization in the plan");
-    const root = plan.root.ref;
-    const rootName = describeRef(root);
-
-    kube.mergePatch(root, { spec: { suspend: true, deletionPolicy: "Orphan" } });
-    const patched = kube.get(root);
-    if (patched?.spec?.suspend !== true || patched.spec.deletionPolicy !== "Orphan") {
-        throw new Error(
-            `${rootName}: suspend/deletionPolicy did not stick; nothing else was changed`,
-        );
+    const root = plan.root?.ref;
+    if (root !== undefined) {
+        kube.mergePatch(root, { spec: { suspend: true, deletionPolicy: "Orphan" } });
+        const patched = kube.get(root);
+        if (patched?.spec?.suspend !== true || patched.spec.deletionPolicy !== "Orphan") {
+            throw new Error(
+                `${describeRef(root)}: suspend/deletionPolicy did not stick; nothing else was changed`,
+            );
+        }
+        opts.log(`1/4 ${describeRef(root)}: suspend: true, deletionPolicy: Orphan`);
     }
-    opts.log(`1/4 ${rootName}: suspend: true, deletionPolicy: Orphan`);
 
-    const owned = [...plan.adopted, ...plan.leftAlone];
     let unlabelled = 0;
-    for (const ref of owned) {
-        const labels = kube.get(ref)?.metadata.labels ?? {};
-        const ownedByRoot =
-            labels[OWNER_LABELS[0]] === root.name && labels[OWNER_LABELS[1]] === root.namespace;
-        if (!ownedByRoot) continue;
-        kube.mergePatch(ref, {
-            metadata: { labels: Object.fromEntries(OWNER_LABELS.map((l) => [l, null])) },
-        });
-        unlabelled++;
+    for (const ref of [...plan.adopted, ...plan.leftAlone]) {
+        if (releaseOwnerLabels(kube, ref, root)) unlabelled++;
     }
     opts.log(`2/4 removed Flux owner labels from ${unlabelled} objects`);
 
-    kube.delete(root);
-    const deadline = Date.now() + opts.timeoutMs;
-    while (kube.get(root) !== undefined) {
-        if (Date.now() > deadline) {
-            throw new Error(
-                `${rootName} is still there after ${opts.timeoutMs / 1000}s: kustomize-controller has not removed its ` +
-                    "finalizer. Is kustomize-controller running? It is suspended with deletionPolicy Orphan, so it " +
-                    "will delete nothing when it does; re-run the takeover afterwards.",
-            );
+    if (root !== undefined) {
+        kube.delete(root);
+        const deadline = Date.now() + opts.timeoutMs;
+        while (kube.get(root) !== undefined) {
+            if (Date.now() > deadline) {
+                throw new Error(
+                    `${describeRef(root)} is still there after ${opts.timeoutMs / 1000}s: kustomize-controller has not ` +
+                        "removed its finalizer. Is kustomize-controller running? It is suspended with deletionPolicy " +
+                        "Orphan, so it will delete nothing when it does; then run the takeover again with --resume.",
+                );
+            }
+            await sleep(500);
         }
-        await sleep(500);
+        opts.log(`3/4 deleted ${describeRef(root)} (its finalizer deleted nothing)`);
     }
-    opts.log(`3/4 deleted ${rootName} (its finalizer deleted nothing)`);
 
     let released = 0;
     for (const ref of plan.adopted) {
         if (await dropApplyEntries(kube, ref)) released++;
     }
     opts.log(`4/4 released ${released} objects from kustomize-controller's field ownership`);
+}
+
+/** Takes off owner labels that name the root, or a Kustomization that no longer exists. */
+function releaseOwnerLabels(kube: Kube, ref: ObjectRef, root: ObjectRef | undefined): boolean {
+    const labels = kube.get(ref)?.metadata.labels ?? {};
+    const [name, namespace] = OWNER_LABELS.map((l) => labels[l]);
+    if (name === undefined) return false;
+    const isRoot = root !== undefined && name === root.name && namespace === root.namespace;
+    const owner = { ...KUSTOMIZATION, namespace: namespace ?? "", name };
+    if (!isRoot && kube.get(owner) !== undefined) return false;
+    kube.mergePatch(ref, {
+        metadata: { labels: Object.fromEntries(OWNER_LABELS.map((l) => [l, null])) },
+    });
+    return true;
 }
 
 /** Removes kustomize-controller's Apply entries; retries when the object changes meanwhile. */

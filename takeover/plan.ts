@@ -83,9 +83,10 @@ function specDiff(
 /**
  * Reads the cluster (nothing is written) and compares it with what the stack declares.
  * The root is the Kustomization whose inventory holds the stack's GitRepository or one of
- * its layers: what `flux bootstrap` leaves as `flux-system`.
+ * its layers: what `flux bootstrap` leaves as `flux-system`. With `resume`, a cluster whose
+ * root an earlier run already deleted is accepted too.
  */
-export function planTakeover(kube: Kube, want: Desired): Plan {
+export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean } = {}): Plan {
     const plan: Plan = {
         refusals: [],
         adopted: [],
@@ -153,32 +154,48 @@ export function planTakeover(kube: Kube, want: Desired): Plan {
     const roots = kustomizations.filter((k) =>
         inventoryOf(k).some((r) => sameRef(r, repoRef) || isStackLayer(r)),
     );
-    if (roots.length !== 1) {
+    const resumable = roots.length === 0 && opts.resume === true && kube.get(repoRef) !== undefined;
+    if (roots.length !== 1 && !resumable) {
         refuse(
             roots.length === 0
                 ? `no Flux bootstrap found: no Kustomization in namespace ${ns} has the GitRepository ${want.repository.name} ` +
                       `or the layers (${want.layers.map((l) => l.name).join(", ")}) in its inventory ` +
-                      "(flux-gitops:flux.namespace, flux-gitops:git.repositoryName and flux-gitops:layers must name the bootstrap's objects)"
+                      "(flux-gitops:flux.namespace, flux-gitops:git.repositoryName and flux-gitops:layers must name the bootstrap's objects; " +
+                      "if an earlier `npm run takeover -- --yes` stopped after deleting the root, run it again with --resume)"
                 : `more than one Kustomization applies the stack's objects (${roots.map((k) => k.metadata.name).join(", ")}); ` +
                       "expected only the bootstrap's root Kustomization",
         );
         return plan;
     }
-    const root = roots[0];
-    const rootRef = refOf(root);
-    plan.root = {
-        ref: rootRef,
-        path: root.spec?.path ?? "",
-        prune: root.spec?.prune === true,
-        sourceName: root.spec?.sourceRef?.name ?? "",
-    };
-    if (root.metadata.deletionTimestamp !== undefined) {
-        refuse(
-            `the root Kustomization ${describeRef(rootRef)} is already being deleted; Flux may be pruning its objects`,
+    let inventory: ObjectRef[];
+    if (resumable) {
+        // The root is gone already: what it applied of the install is the namespace and Flux's CRDs.
+        plan.notes.push(
+            "no root Kustomization: an earlier takeover removed it; only the release of the objects remains",
         );
+        inventory = [
+            { group: "", version: "v1", kind: "Namespace", namespace: "", name: ns },
+            ...kube
+                .list("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "")
+                .filter((c) => c.metadata.name.endsWith(".toolkit.fluxcd.io"))
+                .map(refOf),
+        ];
+    } else {
+        const root = roots[0];
+        const rootRef = refOf(root);
+        plan.root = {
+            ref: rootRef,
+            path: root.spec?.path ?? "",
+            prune: root.spec?.prune === true,
+            sourceName: root.spec?.sourceRef?.name ?? "",
+        };
+        if (root.metadata.deletionTimestamp !== undefined) {
+            refuse(
+                `the root Kustomization ${describeRef(rootRef)} is already being deleted; Flux may be pruning its objects`,
+            );
+        }
+        inventory = inventoryOf(root).filter((r) => !sameRef(r, rootRef));
     }
-
-    const inventory = inventoryOf(root).filter((r) => !sameRef(r, rootRef));
 
     // The source and every layer must be Ready: a takeover must not hide a broken cluster.
     const repo = kube.get(repoRef);

@@ -287,6 +287,46 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
         });
     });
 
+    it("after a run that stopped once the root was gone, --resume finishes the release", async () => {
+        const c = seed();
+        // The run stopped before step 4: kustomize-controller still owns the fields.
+        const root = planTakeover(c, want).root!.ref;
+        c.mergePatch(root, { spec: { suspend: true, deletionPolicy: "Orphan" } });
+        c.delete(root);
+        expect(planTakeover(c, want).refusals[0]).to.match(/run it again with --resume\)$/);
+        const plan = planTakeover(c, want, { resume: true });
+        expect(plan.refusals).to.deep.equal([]);
+        expect(plan.adopted.map(describeRef)).to.include.members([
+            "Namespace flux-system",
+            "Kustomization flux-system/databases",
+            `CustomResourceDefinition ${SEED_CRDS[0]}`,
+        ]);
+        await neutralise(c, plan, { timeoutMs: 1000, log: () => undefined });
+        expect(c.writes.filter((w) => !w.startsWith("patch"))).to.deep.equal([
+            "delete Kustomization/flux-system",
+        ]);
+        for (const o of c.objects.values()) {
+            expect(o.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"]).to.equal(undefined);
+            expect(o.metadata.managedFields?.filter((e) => e.operation === "Apply")).to.deep.equal(
+                [],
+            );
+        }
+    });
+
+    it("flux-gitops:takeover accepts true/false as pulumi config set stores them, and nothing else", async () => {
+        const s = await stackWithSecrets("prod");
+        const parse = (v: unknown) =>
+            parseStackConfig(rawConfig({ ...s.config, [`${P}:takeover`]: v }, s.secretKeys));
+        const on = await parse("true");
+        expect(on.ok && on.config.takeover).to.equal(true);
+        const off = await parse("false");
+        expect(off.ok && off.config.takeover).to.equal(false);
+        const bad = await parse("yes");
+        expect(bad.ok ? [] : bad.problems).to.deep.equal([
+            { key: "flux-gitops:takeover", value: '"yes"', expected: "true or false" },
+        ]);
+    });
+
     it("without neutralising first, deleting the root prunes the cluster (what README used to advise)", () => {
         const c = seed();
         c.delete({
