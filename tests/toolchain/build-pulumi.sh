@@ -2,7 +2,8 @@
 # Builds the Pulumi CLI, its language hosts and the providers the program uses from Go
 # modules (Go module proxy only), caching each binary under a version-keyed directory:
 #
-#   $TOOLCHAIN_CACHE/pulumi-$PULUMI_VERSION/bin/                pulumi, pulumi-language-nodejs
+#   $TOOLCHAIN_CACHE/pulumi-$PULUMI_VERSION/bin/                pulumi
+#   $TOOLCHAIN_CACHE/pulumi-language-nodejs-$PULUMI_LANGUAGE_NODEJS_VERSION/bin/  pulumi-language-nodejs
 #   $TOOLCHAIN_CACHE/pulumi-kubernetes-$PULUMI_KUBERNETES_VERSION/bin/  pulumi-resource-kubernetes
 #   $TOOLCHAIN_CACHE/pulumi-command-$PULUMI_COMMAND_VERSION/bin/        pulumi-resource-command
 #   $TOOLCHAIN_CACHE/pulumi-yaml-$PULUMI_YAML_VERSION/bin/              pulumi-language-yaml
@@ -23,6 +24,7 @@ source "$here/versions.env"
 
 cache="${TOOLCHAIN_CACHE:-$HOME/.cache/flux-gitops-toolchain}"
 cli_bin="$cache/pulumi-$PULUMI_VERSION/bin"
+nodejs_bin="$cache/pulumi-language-nodejs-$PULUMI_LANGUAGE_NODEJS_VERSION/bin"
 k8s_bin="$cache/pulumi-kubernetes-$PULUMI_KUBERNETES_VERSION/bin"
 cmd_bin="$cache/pulumi-command-$PULUMI_COMMAND_VERSION/bin"
 yaml_bin="$cache/pulumi-yaml-$PULUMI_YAML_VERSION/bin"
@@ -93,38 +95,33 @@ have() {
   return 1
 }
 
-# 1. The CLI, from the wrapper module (upstream's pkg/go.mod replaces sdk/v3 with a
-#    relative path, so pkg/v3 cannot be built with `go install module@version`).
-build_cli() {
-  local mod="$here/pulumi/cli"
-  if ! grep -q "github.com/pulumi/pulumi/pkg/v3 $PULUMI_VERSION" "$mod/go.mod"; then
-    log "ERROR: $mod/go.mod does not require pkg/v3 $PULUMI_VERSION (versions.env); update it with go get"
+# build_wrapped DIR REQUIRED_MODULE VERSION PACKAGE DEST: builds PACKAGE from the wrapper module
+# in pulumi/DIR, which must require REQUIRED_MODULE at VERSION (the pin in versions.env).
+build_wrapped() {
+  local mod="$here/pulumi/$1" out
+  out="$work/$(basename "$5")"
+  if ! grep -q "$2 $3" "$mod/go.mod"; then
+    log "ERROR: $mod/go.mod does not require $2 $3 (versions.env); update it with go get"
     exit 1
   fi
   (cd "$mod" && "${nice_cmd[@]}" go build -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
-    -o "$work/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) || return 1
-  install_bin "$work/pulumi" "$cli_bin/pulumi" || return 1
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$3" \
+    -o "$out" "$4") || return 1
+  install_bin "$out" "$5" || return 1
 }
 
-# 2. The Node.js language host. Its module replaces pkg/v3 and sdk/v3 with the repository's
-#    own directories; the same layout is rebuilt from the released pkg/v3 and sdk/v3 modules.
+# 1. The CLI (upstream's pkg/go.mod replaces sdk/v3 with a relative path, so pkg/v3 cannot be
+#    built with `go install module@version`).
+build_cli() {
+  build_wrapped cli github.com/pulumi/pulumi/pkg/v3 "$PULUMI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$cli_bin/pulumi"
+}
+
+# 2. The Node.js language host of the last release that kept it inside sdk/v3: the proxy
+#    does not serve the module of its own it moved to (see pulumi/README.md).
 build_language_nodejs() {
-  local langdir pkgdir sdkdir root="$work/pulumi-repo"
-  download "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$PULUMI_LANGUAGE_NODEJS_MODULE_VERSION" || return
-  langdir="$moddir"
-  download "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" || return
-  pkgdir="$moddir"
-  download "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" || return
-  sdkdir="$moddir"
-  copy_module "$pkgdir" "$root/pkg" || return 1
-  copy_module "$sdkdir" "$root/sdk" || return 1
-  rm -rf "$root/sdk/nodejs/cmd/pulumi-language-nodejs" || return 1
-  copy_module "$langdir" "$root/sdk/nodejs/cmd/pulumi-language-nodejs" || return 1
-  (cd "$root/sdk/nodejs/cmd/pulumi-language-nodejs" && "${nice_cmd[@]}" go build -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
-    -o "$work/pulumi-language-nodejs" .) || return 1
-  install_bin "$work/pulumi-language-nodejs" "$cli_bin/pulumi-language-nodejs" || return 1
+  build_wrapped language-nodejs github.com/pulumi/pulumi/sdk/v3 "$PULUMI_LANGUAGE_NODEJS_VERSION" \
+    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs "$nodejs_bin/pulumi-language-nodejs"
 }
 
 # 3. The kubernetes provider. Its main embeds schema-embed.json and
@@ -172,7 +169,7 @@ build_language_yaml() {
 
 total_start=$(date +%s)
 have "$cli_bin/pulumi" || timed "pulumi $PULUMI_VERSION" build_cli
-have "$cli_bin/pulumi-language-nodejs" || timed "pulumi-language-nodejs $PULUMI_VERSION" build_language_nodejs
+have "$nodejs_bin/pulumi-language-nodejs" || timed "pulumi-language-nodejs $PULUMI_LANGUAGE_NODEJS_VERSION" build_language_nodejs
 have "$k8s_bin/pulumi-resource-kubernetes" || timed "pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION" build_kubernetes
 have "$cmd_bin/pulumi-resource-command" || timed "pulumi-resource-command $PULUMI_COMMAND_VERSION" build_command
 # The YAML host only serves pulumi-smoke.sh; CI's e2e suite does not need its 2 minutes.
@@ -188,4 +185,4 @@ if ((${#missing[@]})); then
   fi
 fi
 
-echo "$cli_bin:$k8s_bin:$cmd_bin:$yaml_bin"
+echo "$cli_bin:$nodejs_bin:$k8s_bin:$cmd_bin:$yaml_bin"

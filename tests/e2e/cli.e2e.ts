@@ -1,0 +1,356 @@
+/**
+ * End to end, as users run it: README's set-up and deploy commands, through the real `pulumi`
+ * CLI and Node.js language host, in a copy of the project directory (its Pulumi.yaml,
+ * tsconfig.json and stack files), against a real API server with Flux's controllers and the
+ * loopback Git server. run.sh sets up the toolchain, the cluster and the Git server.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { getObject, kubectl, waitUntil } from "../integration/helpers/kube";
+import {
+    env,
+    loopbackStackConfig,
+    publishFixtureRepo,
+    writeInstallManifest,
+} from "../integration/helpers/loopback";
+import {
+    LAYERS,
+    NS,
+    Requeue,
+    allReady,
+    exited,
+    freshCluster,
+    killKustomizeController,
+    rawFluxSeconds,
+    ready,
+    readySince,
+    startFluxWhenInstalled,
+    waitAllReady,
+} from "./helpers/cluster";
+import { CliResult, ProjectCopy } from "./helpers/pulumi-cli";
+import { commandLines, readmeShellBlocks, substitute, without } from "./helpers/readme";
+
+const P = "flux-gitops";
+
+describe("README's commands through the pulumi CLI in a copy of the project", function () {
+    this.timeout(20 * 60 * 1000);
+    const dir = env("E2E_DIR");
+    let project: ProjectCopy;
+    let url: string;
+    let manifest: string;
+    let ageKey: string;
+    let recipient: string;
+    let sshIdentity: string;
+    /** Pulumi.prod.yaml right after README's set-up, to return to the committed settings. */
+    let prodSetUp: string;
+    const raw: Partial<Record<Requeue, number>> = {};
+    const up: Partial<Record<Requeue, number>> = {};
+
+    /**
+     * README's set-up section for `stack`, with only what differs here substituted: the
+     * repository URL and its SSH host; the key files keep README's names. `npm ci` is CI's own
+     * first step (the copy uses the repository's node_modules). One command is added for the
+     * cluster: its controllers run as local processes, so the install manifest holds only
+     * Flux's namespace and CRDs.
+     */
+    function setUpCommands(stack: "prod" | "dev"): string[] {
+        const readme = commandLines(readmeShellBlocks("Set up (two commands)"));
+        return [
+            ...substitute(without(readme, /^npm ci$/), [
+                { from: "ssh://git@github.com/<org>/<repo>.git", to: url },
+                {
+                    from: "ssh-keyscan github.com",
+                    to: `ssh-keyscan -p ${env("GIT_SSH_PORT")} ${env("GIT_SSH_HOST")}`,
+                },
+                {
+                    from: "pulumi stack select --create prod",
+                    to: `pulumi stack select --create ${stack}`,
+                },
+            ]),
+            `pulumi config set --path flux.manifest ${manifest}`,
+        ];
+    }
+
+    /** README's deploy section for `stack`. */
+    function deployCommands(stack: "prod" | "dev"): string[] {
+        return substitute(commandLines(readmeShellBlocks("Deploy a stack")), [
+            { from: "--stack prod", to: `--stack ${stack}`, count: 3 },
+        ]);
+    }
+
+    /** Runs `pulumi up …` with Flux's controllers starting once the CRDs exist. */
+    async function upWithFlux(command: string, requeue: Requeue): Promise<CliResult> {
+        const flux = startFluxWhenInstalled(requeue);
+        const result = await project.run(command);
+        expect(await exited(flux), "Flux's controllers started").to.equal(0);
+        return result;
+    }
+
+    /** Checks made right when `pulumi up` returned: no polling, Flux must already say Ready. */
+    function expectReadyInOrder(): void {
+        for (const l of LAYERS)
+            expect(ready(l)?.status, `${l} Ready when up returned`).to.equal("True");
+        expect(readySince("databases")).to.be.at.least(readySince("infrastructure"));
+        expect(readySince("apps")).to.be.at.least(readySince("databases"));
+    }
+
+    before(async () => {
+        const age = await import("age-encryption");
+        ageKey = await age.generateX25519Identity();
+        recipient = await age.identityToRecipient(ageKey);
+        // The dev stack follows branch dev, prod branch main.
+        url = publishFixtureRepo(recipient, path.join(dir, "repo"), ["dev", "main"]);
+        manifest = writeInstallManifest(path.join(dir, "flux-install.yaml"));
+        sshIdentity = fs.readFileSync(env("GIT_SSH_IDENTITY"), "utf8");
+        project = ProjectCopy.create(path.join(dir, "project"));
+        // Named as README names them; laid out as age-keygen writes its file.
+        project.writeFile(
+            "age.agekey",
+            `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${ageKey}\n`,
+        );
+        project.writeFile("flux-deploy-key", sshIdentity);
+    });
+
+    it("baseline: raw Flux (kubectl apply of the identical objects) at --requeue-dependency=5s and 30s", async () => {
+        const config = loopbackStackConfig("prod", { url, manifest, ageKey });
+        const secrets = [`${P}:ageKey`, `${P}:gitSshIdentity`];
+        for (const requeue of ["5s", "30s"] as const) {
+            raw[requeue] = await rawFluxSeconds(config, secrets, manifest, requeue);
+            console.log(
+                `      raw Flux, requeue ${requeue}: all layers Ready after ${raw[requeue]!.toFixed(1)}s`,
+            );
+        }
+    });
+
+    it("README set-up: stack select and config set keep the secrets encrypted in the stack file", async () => {
+        await project.runAll(setUpCommands("prod"));
+        prodSetUp = project.stackFile("prod");
+        expect(prodSetUp).to.match(/flux-gitops:ageKey:\s+secure: /);
+        expect(prodSetUp).to.match(/flux-gitops:gitSshIdentity:\s+secure: /);
+        expect(prodSetUp).to.not.contain(ageKey);
+        expect(prodSetUp).to.not.contain(sshIdentity.split("\n")[1]);
+        expect(prodSetUp).to.contain(url);
+    });
+
+    it("README deploy: preview creates nothing; up returns once every layer is Ready, in order; the recipient is output", async () => {
+        const commands = deployCommands("prod");
+        expect(commands.map((c) => c.split(" ").slice(0, 3).join(" "))).to.deep.equal([
+            "pulumi preview --stack",
+            "pulumi up --stack",
+            "pulumi stack output",
+        ]);
+        const preview = await project.run(commands[0]);
+        expect(preview.output).to.match(/\+ 1[2-9] to create|\+ [2-9]\d to create/);
+        expect(getObject("namespace", "", NS), "preview created the namespace").to.equal(undefined);
+        expect(() =>
+            kubectl(["get", "crd", "kustomizations.kustomize.toolkit.fluxcd.io"]),
+        ).to.throw();
+
+        const result = await upWithFlux(commands[1], "5s");
+        expectReadyInOrder();
+        up["5s"] = result.seconds;
+        const secret = getObject("secret", "databases", "database-credentials");
+        expect(Buffer.from(secret.data["postgresql-password"], "base64").toString()).to.equal(
+            "fixture-postgresql-password",
+        );
+        console.log(
+            `      pulumi up: ${result.seconds.toFixed(1)}s; raw Flux ${raw["5s"]?.toFixed(1)}s; ` +
+                `up/raw ${(result.seconds / raw["5s"]!).toFixed(2)} (requeue 5s)`,
+        );
+
+        const output = await project.run(commands[2]);
+        expect(JSON.parse(output.stdout)).to.deep.equal([recipient]);
+    });
+
+    it("reports zero changes on a second preview and up, and no drift on refresh", async () => {
+        await project.runAll([
+            "pulumi preview --stack prod --expect-no-changes",
+            "pulumi up --stack prod --expect-no-changes",
+            "pulumi refresh --stack prod --expect-no-changes",
+        ]);
+    });
+
+    it("keeps the age key and the Git credentials out of state, outputs, stack file and CLI output in plain text", async () => {
+        const keyB64 = Buffer.from(ageKey).toString("base64");
+        const sshBody = sshIdentity.split("\n")[1];
+        const outputs = (await project.run("pulumi stack output --json --stack prod")).stdout;
+        const where = {
+            "stack outputs": outputs,
+            "stack file": project.stackFile("prod"),
+            "state files": readAll(path.join(dir, "state")),
+            "CLI output": project.output(),
+        };
+        for (const [name, text] of Object.entries(where)) {
+            expect(text, name).to.not.contain(ageKey);
+            expect(text, name).to.not.contain(keyB64.slice(0, 40));
+            expect(text, name).to.not.contain(sshBody);
+        }
+        expect(JSON.parse(outputs).ageRecipients).to.deep.equal([recipient]);
+        // Decrypted, each secret must sit inside a secret envelope; and it is there to find.
+        const exported = JSON.parse(
+            (
+                await project.run("pulumi stack export --show-secrets --stack prod", {
+                    private: true,
+                })
+            ).stdout,
+        );
+        const sshB64 = Buffer.from(sshIdentity).toString("base64");
+        for (const needle of [ageKey, keyB64, sshBody, sshB64]) {
+            for (const p of pathsContaining(exported, needle)) {
+                expect(p, "a secret outside a secret envelope").to.match(/\.plaintext$/);
+            }
+        }
+        expect(pathsContaining(exported, keyB64)).to.have.length.greaterThan(0);
+    });
+
+    it("applies README's config example (layers.apps.interval) as an in-place update of that one object", async () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+        const example = "pulumi config set --path 'layers.apps.interval' 5m";
+        expect(readme).to.contain(example);
+        await project.run(example);
+        const preview = JSON.parse(
+            (await project.run("pulumi preview --stack prod --json")).stdout,
+        );
+        expect(preview.changeSummary, JSON.stringify(preview.changeSummary)).to.include({
+            update: 1,
+        });
+        for (const k of ["create", "delete", "replace"])
+            expect(preview.changeSummary[k] ?? 0, k).to.equal(0);
+        const result = await project.run("pulumi up --stack prod");
+        expect(result.output).to.match(/\b1 updated\b/);
+        expect(getObject("kustomization", NS, "apps").spec.interval).to.equal("5m");
+    });
+
+    it("survives kustomize-controller dying during pulumi up: the run ends clearly and a re-run converges", async () => {
+        await project.run("pulumi config set --path layers.databases.retryInterval 7s");
+        const running = project.run("pulumi up --stack prod", { allowFailure: true });
+        await new Promise((r) => setTimeout(r, 1500));
+        killKustomizeController();
+        await new Promise((r) => setTimeout(r, 10000));
+        expect(await exited(startFluxWhenInstalled())).to.equal(0);
+        const first = await running;
+        console.log(
+            `      up with a killed controller: exit ${first.code} after ${first.seconds.toFixed(1)}s`,
+        );
+        await project.run("pulumi up --stack prod");
+        // A re-run with nothing left to change does not wait; the restarted controller catches up.
+        await waitAllReady("all layers Ready again", 120000);
+        expect(getObject("kustomization", NS, "databases").spec.retryInterval).to.equal("7s");
+        expect(getObject("configmap", "databases", "postgresql-tiny"), "nothing lost").to.not.equal(
+            undefined,
+        );
+    });
+
+    it("fails pulumi up with Flux's message when a layer cannot become Ready, and converges once fixed", async () => {
+        const before = project.stackFile("prod");
+        await project.runAll([
+            "pulumi config set --path 'layers.databases.healthChecks[2].name' never-ready",
+            "pulumi config set --path 'layers.databases.healthChecks[2].namespace' databases",
+            "pulumi config set --path layers.databases.timeout 15s",
+            "pulumi config set --path layers.databases.readinessTimeout 90s",
+        ]);
+        const failed = await project.run("pulumi up --stack prod", { allowFailure: true });
+        expect(failed.code, "up should fail").to.not.equal(0);
+        const line = failed.output
+            .split("\n")
+            .find((l) => /never-ready/.test(l))
+            ?.trim();
+        console.log(`      failed after ${failed.seconds.toFixed(0)}s: ${line}`);
+        // Flux's HealthCheckFailed message, as README's troubleshooting section quotes it.
+        expect(failed.output).to.match(
+            /health check failed after 15s: timeout waiting for: \[.*HelmRelease\/databases\/never-ready/,
+        );
+        expect(failed.seconds).to.be.lessThan(180);
+        // The user's fix: the stack file as it was.
+        fs.writeFileSync(path.join(project.dir, "Pulumi.prod.yaml"), before);
+        await project.run("pulumi up --stack prod");
+        expect(allReady()).to.equal(true);
+    });
+
+    it("pulumi destroy of the prod stack leaves the databases layer's workloads and Flux in place", async () => {
+        await project.run("pulumi destroy --stack prod");
+        for (const l of LAYERS) expect(getObject("kustomization", NS, l), l).to.equal(undefined);
+        for (const name of ["postgresql", "redis"]) {
+            expect(getObject("helmrelease", "databases", name), `HelmRelease ${name}`).to.not.equal(
+                undefined,
+            );
+            expect(
+                getObject("configmap", "databases", `${name}-tiny`),
+                `workload of ${name}`,
+            ).to.not.equal(undefined);
+        }
+        expect(getObject("secret", "databases", "database-credentials")).to.not.equal(undefined);
+        kubectl(["get", "crd", "helmreleases.helm.toolkit.fluxcd.io"]);
+        // Layers with the default policy are pruned.
+        await waitUntilGone(
+            "authentik to be pruned",
+            () => getObject("helmrelease", "authentik", "authentik") !== undefined,
+        );
+    });
+
+    it("README set-up and deploy of the dev stack, then pulumi destroy removes the databases and Flux itself", async () => {
+        await project.runAll(setUpCommands("dev"));
+        const [preview, upCommand, output] = deployCommands("dev");
+        await project.run(preview);
+        await project.run(upCommand);
+        expect(allReady()).to.equal(true);
+        expect(JSON.parse((await project.run(output)).stdout)).to.deep.equal([recipient]);
+        expect(getObject("kustomization", NS, "databases").spec.deletionPolicy).to.equal(
+            "WaitForTermination",
+        );
+        expect(getObject("gitrepository", NS, "flux-system").spec.ref).to.deep.equal({
+            branch: "dev",
+        });
+        const destroy = await project.run("pulumi destroy --stack dev");
+        console.log(`      dev destroy: ${destroy.seconds.toFixed(1)}s`);
+        for (const name of ["postgresql", "redis"]) {
+            expect(
+                getObject("configmap", "databases", `${name}-tiny`),
+                `workload of ${name}`,
+            ).to.equal(undefined);
+        }
+        await waitUntilGone("Flux's CRDs", () =>
+            kubectl(["get", "crd", "-o", "name"]).includes("fluxcd.io"),
+        );
+    });
+
+    it("pulumi up of prod on a fresh cluster with upstream's --requeue-dependency=30s", async () => {
+        freshCluster();
+        fs.writeFileSync(path.join(project.dir, "Pulumi.prod.yaml"), prodSetUp);
+        await project.run("pulumi stack select prod");
+        const result = await upWithFlux("pulumi up --stack prod", "30s");
+        expectReadyInOrder();
+        up["30s"] = result.seconds;
+        for (const requeue of ["5s", "30s"] as const) {
+            const ratio = up[requeue]! / raw[requeue]!;
+            console.log(
+                `      requeue ${requeue}: pulumi up ${up[requeue]!.toFixed(1)}s, raw Flux ` +
+                    `${raw[requeue]!.toFixed(1)}s, up/raw ${ratio.toFixed(2)}`,
+            );
+        }
+    });
+});
+
+async function waitUntilGone(what: string, present: () => boolean): Promise<void> {
+    await waitUntil(what, () => (present() ? undefined : true), 120000);
+}
+
+/** JSON paths of the string values that contain `needle`. */
+function pathsContaining(v: unknown, needle: string, at = "$"): string[] {
+    if (typeof v === "string") return v.includes(needle) ? [at] : [];
+    if (Array.isArray(v)) return v.flatMap((x, i) => pathsContaining(x, needle, `${at}[${i}]`));
+    if (typeof v === "object" && v !== null) {
+        return Object.entries(v).flatMap(([k, x]) => pathsContaining(x, needle, `${at}.${k}`));
+    }
+    return [];
+}
+
+function readAll(dir: string): string {
+    let out = "";
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        out += e.isDirectory() ? readAll(p) : fs.readFileSync(p, "utf8");
+    }
+    return out;
+}

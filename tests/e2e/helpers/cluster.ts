@@ -1,0 +1,100 @@
+/**
+ * The local control plane and Flux's controllers as the end-to-end suites use them: Flux
+ * starts when its CRDs appear (as its Deployments would after an install), and a suite can
+ * ask for a fresh, empty cluster (the Git server keeps running).
+ */
+import { ChildProcess, execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { runProgram } from "../../helpers/mocks";
+import {
+    fluxStatus,
+    getObject,
+    kubectl,
+    readyCondition,
+    waitUntil,
+} from "../../integration/helpers/kube";
+
+const IT = path.resolve(__dirname, "..", "..", "integration");
+export const NS = "flux-system";
+export const LAYERS = ["infrastructure", "databases", "apps"];
+
+/**
+ * kustomize-controller's --requeue-dependency: how soon a layer whose dependency is not Ready
+ * is looked at again. 5s is what the suites run with; 30s is upstream's default.
+ */
+export type Requeue = "5s" | "30s";
+
+/** Starts Flux's controllers once the CRDs exist; resolves with the start script's status. */
+export function startFluxWhenInstalled(requeue: Requeue = "5s"): ChildProcess {
+    return spawn("bash", [path.join(IT, "flux", "up.sh")], {
+        env: { ...process.env, FLUX_CRDS_FROM_CLUSTER: "1", FLUX_REQUEUE_DEPENDENCY: requeue },
+        stdio: "inherit",
+    });
+}
+
+export function exited(p: ChildProcess): Promise<number> {
+    return new Promise((resolve) =>
+        p.exitCode !== null ? resolve(p.exitCode) : p.on("exit", (c) => resolve(c ?? 1)),
+    );
+}
+
+/** Stops Flux and replaces the control plane by an empty one. */
+export function freshCluster(): void {
+    execFileSync("bash", [path.join(IT, "flux", "down.sh")]);
+    execFileSync("bash", [path.join(IT, "cluster", "down.sh")]);
+    execFileSync("bash", [path.join(IT, "cluster", "up.sh")]);
+}
+
+/** Stops kustomize-controller the hard way (its pid file is written by flux/up.sh). */
+export function killKustomizeController(): void {
+    const pidFile = path.join(
+        process.env.FLUX_DIR ?? "/tmp/flux-gitops-flux",
+        "pids",
+        "kustomize-controller.pid",
+    );
+    process.kill(Number(fs.readFileSync(pidFile, "utf8").trim()), "SIGKILL");
+}
+
+export const ready = (name: string) => readyCondition(getObject("kustomization", NS, name));
+export const allReady = () => LAYERS.every((l) => ready(l)?.status === "True");
+
+/** When each layer last became Ready, by Flux's own clock. */
+export const readySince = (name: string) => Date.parse(ready(name)!.lastTransitionTime!);
+
+export function waitAllReady(what: string, timeoutMs: number): Promise<boolean> {
+    return waitUntil(
+        what,
+        () => (allReady() ? true : undefined),
+        timeoutMs,
+        () => fluxStatus(NS),
+    );
+}
+
+/**
+ * The baseline without Pulumi: `kubectl apply` of exactly the objects the program declares
+ * for `config` (evaluated under mocks), Flux starting as soon as its CRDs exist. Returns the
+ * seconds until every layer is Ready and leaves a fresh cluster behind.
+ */
+export async function rawFluxSeconds(
+    config: Record<string, unknown>,
+    secretKeys: string[],
+    manifest: string,
+    requeue: Requeue,
+): Promise<number> {
+    const run = await runProgram(config, secretKeys, { stack: `raw-${requeue}` });
+    const objects = run.resources
+        .filter((r) => r.inputs.apiVersion !== undefined && r.inputs.kind !== undefined)
+        .map((r) => stringify(r.inputs));
+    const start = Date.now();
+    const flux = startFluxWhenInstalled(requeue);
+    kubectl(["apply", "--server-side", "-f", manifest]);
+    kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
+    kubectl(["apply", "--server-side", "-f", "-"], objects.join("---\n"));
+    if ((await exited(flux)) !== 0) throw new Error("Flux's controllers did not start");
+    await waitAllReady(`raw Flux (requeue ${requeue}): all layers Ready`, 5 * 60 * 1000);
+    const seconds = (Date.now() - start) / 1000;
+    freshCluster();
+    return seconds;
+}
