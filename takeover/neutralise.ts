@@ -1,4 +1,4 @@
-import { describeRef, Kube, KubeObject, ObjectRef } from "./kube";
+import { describeRef, Kube, KubeObject, ManagedFieldsEntry, ObjectRef } from "./kube";
 import { KUSTOMIZE_GROUP, OWNER_LABELS, Plan } from "./plan";
 
 const KUSTOMIZATION = { group: KUSTOMIZE_GROUP, version: "v1", kind: "Kustomization" };
@@ -26,11 +26,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  *    its inventory. Flux's garbage collection only deletes objects carrying them, so no
  *    Kustomization, this one or a future one of the same name, can prune them.
  * 3. The root is deleted; its finalizer lets go without deleting anything.
- * 4. kustomize-controller's server-side-apply entries leave the adopted objects'
- *    managedFields. With the root gone nothing applies them as kustomize-controller again, and
- *    Pulumi's apply (which does not force) then owns every field it sets without a conflict:
- *    the same field at another value would otherwise be a conflict with kustomize-controller.
- *    Its other entries (status, finalizers) stay: the controller still writes those.
+ * 4. kustomize-controller's server-side-apply entries, and kubectl's (the Secrets made by
+ *    hand), leave the adopted objects' managedFields. With the root gone nothing applies them
+ *    as kustomize-controller again, and Pulumi's apply (which does not force) then owns every
+ *    field it sets without a conflict: the same field at another value would otherwise be a
+ *    conflict with its previous owner. Status entries stay: the controllers still write those.
  */
 export async function neutralise(kube: Kube, plan: Plan, opts: NeutraliseOptions): Promise<void> {
     const root = plan.root?.ref;
@@ -69,9 +69,11 @@ export async function neutralise(kube: Kube, plan: Plan, opts: NeutraliseOptions
 
     let released = 0;
     for (const ref of plan.adopted) {
-        if (await dropApplyEntries(kube, ref)) released++;
+        if (await dropPreviousOwners(kube, ref)) released++;
     }
-    opts.log(`4/4 released ${released} objects from kustomize-controller's field ownership`);
+    opts.log(
+        `4/4 released ${released} objects from the field ownership of kustomize-controller and kubectl`,
+    );
 }
 
 /** Takes off owner labels that name the root, or a Kustomization that no longer exists. */
@@ -88,14 +90,26 @@ function releaseOwnerLabels(kube: Kube, ref: ObjectRef, root: ObjectRef | undefi
     return true;
 }
 
-/** Removes kustomize-controller's Apply entries; retries when the object changes meanwhile. */
-async function dropApplyEntries(kube: Kube, ref: ObjectRef): Promise<boolean> {
+/**
+ * Whether a managedFields entry is one of the previous owners Pulumi replaces:
+ * kustomize-controller's applies of the bootstrap, and hand edits with kubectl (the Secrets
+ * the seed's users created with `kubectl create secret`; kubectl's managers are all named
+ * kubectl*, plus before-first-apply for objects made before server-side apply). Status
+ * entries are never dropped: the controllers keep writing status.
+ */
+export function isPreviousOwner(e: ManagedFieldsEntry): boolean {
+    if (e.subresource !== undefined && e.subresource !== "") return false;
+    const m = e.manager ?? "";
+    if (m === KUSTOMIZE_CONTROLLER_MANAGER) return e.operation === "Apply";
+    return m.startsWith("kubectl") || m === "before-first-apply";
+}
+
+/** Removes the previous owners' entries; retries when the object changes meanwhile. */
+async function dropPreviousOwners(kube: Kube, ref: ObjectRef): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
         const live: KubeObject | undefined = kube.get(ref);
         const entries = live?.metadata.managedFields ?? [];
-        const kept = entries.filter(
-            (e) => !(e.manager === KUSTOMIZE_CONTROLLER_MANAGER && e.operation === "Apply"),
-        );
+        const kept = entries.filter((e) => !isPreviousOwner(e));
         if (live === undefined || kept.length === entries.length) return false;
         try {
             kube.jsonPatch(ref, [

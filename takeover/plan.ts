@@ -255,6 +255,16 @@ export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean
                     from: "(absent)",
                     to: `the value of ${configKey}`,
                 });
+            } else if (decoded !== value && decoded.trimEnd() === value.trimEnd()) {
+                // `pulumi config set --secret k < file` drops the file's final newline; kubectl
+                // --from-file keeps it. The same credential; age, SSH and known_hosts parsers
+                // read it either way.
+                plan.changes.push({
+                    object: describeRef(ref),
+                    field: `data.${dataKey}`,
+                    from: "(the same value with a trailing newline)",
+                    to: `the value of ${configKey}`,
+                });
             } else if (decoded !== value) {
                 // Values are never shown: only which key differs and where it comes from.
                 refuse(
