@@ -64,9 +64,9 @@ export interface Kube {
     delete(ref: ObjectRef): void;
 }
 
-/** kubectl's `kind.version.group` form, which names one API resource unambiguously. */
+/** kubectl's `kind.version.group` form (a core kind alone: `kind.v1` would read as group v1). */
 function resourceArg(group: string, version: string, kind: string): string {
-    return group === "" ? `${kind}.${version}` : `${kind}.${version}.${group}`;
+    return group === "" ? kind : `${kind}.${version}.${group}`;
 }
 
 function notFound(e: unknown): boolean {

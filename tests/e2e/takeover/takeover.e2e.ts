@@ -42,7 +42,7 @@ function kubectlTarget(id: string, v: string): string[] {
     const kind = parts.pop()!;
     const group = parts.pop()!;
     const namespace = parts.shift()!;
-    const resource = group === "" ? `${kind}.${v}` : `${kind}.${v}.${group}`;
+    const resource = group === "" ? kind : `${kind}.${v}.${group}`;
     return [resource, parts.join("_"), ...(namespace === "" ? [] : ["-n", namespace])];
 }
 
