@@ -8,7 +8,7 @@ export function formatPlan(stack: string, plan: Plan): string {
     const out: string[] = [];
     if (plan.root !== undefined) {
         out.push(
-            `Found the bootstrap of stack ${stack}: Flux ${plan.fluxVersion ?? "?"}, root Kustomization ` +
+            `Found the bootstrap of stack ${stack}: Flux ${plan.fluxVersion ?? "?"}, root ` +
                 `${describeRef(plan.root.ref)} (path ${plan.root.path}, prune: ${plan.root.prune}, source ${plan.root.sourceName}).`,
         );
     }
@@ -32,11 +32,11 @@ export function formatPlan(stack: string, plan: Plan): string {
     if (plan.root !== undefined) {
         const name = describeRef(plan.root.ref);
         out.push(
-            `The root Kustomization ${name} is neutralised, pruning nothing:`,
+            `The root ${name} is neutralised, pruning nothing:`,
             "  1. suspend: true and deletionPolicy: Orphan (its finalizer then deletes nothing)",
             "  2. the Flux owner labels (kustomize.toolkit.fluxcd.io/name, /namespace) come off its objects",
             `  3. ${name} is deleted`,
-            "  4. kustomize-controller's server-side-apply ownership of the adopted objects' fields is dropped",
+            "  4. the field ownership of kustomize-controller's applies and of kubectl edits is dropped from the adopted objects",
         );
     }
     for (const n of plan.notes) out.push(`Note: ${n}`);

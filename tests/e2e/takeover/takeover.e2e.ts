@@ -298,7 +298,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
         planOutput = await project.run(`npm run --silent takeover -- ${stack}`);
         console.log(planOutput.output.replace(/^/gm, "        "));
         expect(planOutput.output).to.contain(
-            "Found the bootstrap of stack prod: Flux v2.9.5, root Kustomization Kustomization flux-system/flux-system (path ./clusters/prod, prune: true, source flux-system).",
+            "Found the bootstrap of stack prod: Flux v2.9.5, root Kustomization flux-system/flux-system (path ./clusters/prod, prune: true, source flux-system).",
         );
         for (const l of LAYERS)
             expect(planOutput.output).to.contain(`  Kustomization flux-system/${l}\n`);
