@@ -92,7 +92,9 @@ export function kubectlClient(context?: string): Kube {
     return {
         get(ref) {
             try {
-                return JSON.parse(run(["get", ...target(ref), "-o", "json"])) as KubeObject;
+                // kubectl hides managedFields unless asked; the release step reads them.
+                const args = ["get", ...target(ref), "-o", "json", "--show-managed-fields"];
+                return JSON.parse(run(args)) as KubeObject;
             } catch (e) {
                 if (notFound(e)) return undefined;
                 throw e;

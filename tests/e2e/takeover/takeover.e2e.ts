@@ -352,7 +352,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
         }
     });
 
-    it("leaves no Flux owner label and no kustomize-controller apply ownership on adopted objects", () => {
+    it("leaves no Flux owner label, no kustomize-controller or kubectl field ownership on adopted objects", () => {
         const adopted = [
             ["kustomization", NS, "infrastructure"],
             ["kustomization", NS, "databases"],
@@ -361,14 +361,23 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
             ["namespace", "", NS],
             ["crd", "", "kustomizations.kustomize.toolkit.fluxcd.io"],
             ["crd", "", "helmreleases.helm.toolkit.fluxcd.io"],
+            ["secret", NS, "sops-age"],
+            ["secret", NS, NS],
         ];
         for (const [kind, ns, name] of adopted) {
-            const o = getObject(kind, ns, name);
-            expect(o.metadata.labels?.[OWNER_LABEL], `${kind} ${name}`).to.equal(undefined);
-            const kc = (o.metadata.managedFields ?? []).filter(
-                (e: any) => e.manager === "kustomize-controller" && e.operation === "Apply",
+            const where = ns === "" ? [] : ["-n", ns];
+            // kubectl hides managedFields unless asked.
+            const o = JSON.parse(
+                kubectl(["get", kind, name, ...where, "-o", "json", "--show-managed-fields"]),
             );
-            expect(kc, `${kind} ${name}`).to.deep.equal([]);
+            expect(o.metadata.managedFields, `${kind} ${name} managedFields`).to.be.an("array");
+            expect(o.metadata.labels?.[OWNER_LABEL], `${kind} ${name}`).to.equal(undefined);
+            const previous = o.metadata.managedFields.filter(
+                (e: any) =>
+                    (e.manager === "kustomize-controller" && e.operation === "Apply") ||
+                    String(e.manager).startsWith("kubectl"),
+            );
+            expect(previous, `${kind} ${name}`).to.deep.equal([]);
             expect(
                 (o.metadata.managedFields ?? []).some((e: any) =>
                     String(e.manager).startsWith("pulumi"),
