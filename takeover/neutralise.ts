@@ -67,6 +67,14 @@ export async function neutralise(kube: Kube, plan: Plan, opts: NeutraliseOptions
         opts.log(`3/4 deleted ${describeRef(root)} (its finalizer deleted nothing)`);
     }
 
+    // An object left without any managedFields entry gets a "before-first-apply" owner of every
+    // field on the next apply, and Pulumi's unforced apply conflicts with it wherever the values
+    // differ: so the only difference the plan accepts (a credential's final newline) goes first.
+    for (const w of plan.rewrites) {
+        kube.mergePatch(w.ref, {
+            data: { [w.dataKey]: Buffer.from(w.value, "utf8").toString("base64") },
+        });
+    }
     let released = 0;
     for (const ref of plan.adopted) {
         if (await dropPreviousOwners(kube, ref)) released++;

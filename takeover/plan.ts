@@ -36,6 +36,12 @@ export interface Plan {
     /** Inventory objects the stack does not declare: they stay in the cluster, owned by nobody. */
     leftAlone: ObjectRef[];
     notes: string[];
+    /**
+     * Secret data keys whose live value is the stack's value plus a final newline; the release
+     * writes the stack's value, so no owner holds a differing value when Pulumi applies.
+     * Values stay in memory: never printed.
+     */
+    rewrites: { ref: ObjectRef; dataKey: string; value: string }[];
 }
 
 /** Parses a Flux inventory entry id: `<namespace>_<name>_<group>_<kind>`. */
@@ -88,6 +94,7 @@ function specDiff(
  */
 export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean } = {}): Plan {
     const plan: Plan = {
+        rewrites: [],
         refusals: [],
         adopted: [],
         created: [],
@@ -265,6 +272,7 @@ export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean
                     from: "(the same value with a trailing newline)",
                     to: `the value of ${configKey}`,
                 });
+                plan.rewrites.push({ ref, dataKey, value });
             } else if (decoded !== value) {
                 // Values are never shown: only which key differs and where it comes from.
                 refuse(

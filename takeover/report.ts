@@ -36,7 +36,8 @@ export function formatPlan(stack: string, plan: Plan): string {
             "  1. suspend: true and deletionPolicy: Orphan (its finalizer then deletes nothing)",
             "  2. the Flux owner labels (kustomize.toolkit.fluxcd.io/name, /namespace) come off its objects",
             `  3. ${name} is deleted`,
-            "  4. the field ownership of kustomize-controller's applies and of kubectl edits is dropped from the adopted objects",
+            "  4. credentials that differ only by a final newline are written as the stack has them, then the field",
+            "     ownership of kustomize-controller's applies and of kubectl edits is dropped from the adopted objects",
         );
     }
     for (const n of plan.notes) out.push(`Note: ${n}`);
