@@ -409,19 +409,20 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
         );
         const { problems } = await watched(
             (async () => {
-                for (const l of LAYERS) requestReconcile("kustomization", NS, l);
-                await waitUntil(
-                    "every layer applied the new commit",
-                    () =>
-                        LAYERS.every((l) =>
-                            String(
-                                getObject("kustomization", NS, l)?.status?.lastAppliedRevision,
-                            ).endsWith(head),
-                        )
-                            ? true
-                            : undefined,
-                    180_000,
-                );
+                // In dependency order, as each layer's interval would: asked all at once, a layer
+                // finds its dependency mid-reconcile and reports DependencyNotReady.
+                for (const l of LAYERS) {
+                    requestReconcile("kustomization", NS, l);
+                    await waitUntil(
+                        `${l} applied the new commit and is Ready`,
+                        () => {
+                            const o = getObject("kustomization", NS, l);
+                            const at = String(o?.status?.lastAppliedRevision).endsWith(head);
+                            return at && readyCondition(o)?.status === "True" ? true : undefined;
+                        },
+                        180_000,
+                    );
+                }
             })(),
         );
         expect(problems).to.deep.equal([]);
