@@ -15,7 +15,8 @@ import { PROJECT } from "../stacks/defaults";
 import { desiredState } from "./desired";
 import { kubectlClient } from "./kube";
 import { neutralise } from "./neutralise";
-import { planTakeover, providerRefusal } from "./plan";
+import { providerRefusal } from "./compare";
+import { planTakeover } from "./plan";
 import { formatPlan } from "./report";
 
 interface Args {
