@@ -392,7 +392,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
 
     it("a following pulumi preview --expect-no-changes passes", async () => {
         await project.run("pulumi config rm flux-gitops:takeover --stack prod");
-        await project.run(`pulumi preview ${stack} --expect-no-changes`);
+        await project.run(`pulumi preview ${stack} --expect-no-changes --diff`);
     });
 
     it("deleting the flux-system folder from Git changes nothing; Flux keeps reconciling the layers", async () => {
@@ -437,7 +437,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
         await waitAllReady("layers Ready at the new commit", 120_000);
         expect(uidsChanged()).to.deep.equal([]);
         expect(helmRevisions()).to.deep.equal(helmBefore);
-        await project.run(`pulumi preview ${stack} --expect-no-changes`);
+        await project.run(`pulumi preview ${stack} --expect-no-changes --diff`);
     });
 
     it("refuses once the bootstrap is gone, pointing at --resume", async () => {
