@@ -1,4 +1,5 @@
-import { FluxInstall, FluxLayers, GitSource, SopsAgeSecret } from "./components";
+import { announceAdoption, FluxInstall, FluxLayers, GitSource, SopsAgeSecret } from "./components";
+import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./stacks";
 
 /**
@@ -41,6 +42,24 @@ export = async () => {
         },
         { dependsOn: [flux, sopsAge, source] },
     );
+
+    // After `npm run takeover`: the first up adopts what the bootstrap left (README, "Moving a cluster…").
+    if (config.takeover) {
+        const ns = flux.namespace;
+        announceAdoption([
+            [
+                flux,
+                `Flux install objects of ${config.flux.manifest} (namespace ${ns}, CRDs, controllers)`,
+            ],
+            [sopsAge.secret, `Secret ${ns}/${sopsAge.secretName}`],
+            [source.authSecret, `Secret ${ns}/${config.git.secretName}`],
+            [source.repository, `GitRepository ${ns}/${source.repositoryName}`],
+            ...layers.names.map((n): [pulumi.Resource, string] => [
+                layers.kustomizations[n],
+                `Kustomization ${ns}/${n}`,
+            ]),
+        ]);
+    }
 
     return {
         fluxNamespace: flux.namespace,

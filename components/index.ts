@@ -1,3 +1,4 @@
+export * from "./adoption";
 export * from "./flux-install";
 export * from "./git-source";
 export * from "./layers";

@@ -84,5 +84,6 @@ export function toStackConfig(c: ParsedConfig): StackConfig {
         },
         readiness: c.readiness,
         layers: c.layers,
+        takeover: c.takeover,
     };
 }

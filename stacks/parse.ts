@@ -10,6 +10,7 @@ import { parseLayers } from "./sections/layers";
 import { parseReadiness } from "./sections/readiness";
 import { SECRET_KEYS } from "./sections/secrets";
 import { parseSops, SopsSettings } from "./sections/sops";
+import { parseTakeover } from "./sections/takeover";
 import * as d from "./defaults";
 import { FluxSettings, Layer, ReadinessSettings } from "./types";
 
@@ -25,6 +26,7 @@ export interface ParsedConfig {
     sops: SopsSettings;
     readiness: ReadinessSettings;
     layers: Layer[];
+    takeover: boolean;
 }
 
 export type ParseResult =
@@ -56,12 +58,14 @@ export async function parseStackConfig(
     const sops = await parseSops(ctx);
     const readiness = parseReadiness(ctx);
     const layers = parseLayers(ctx, readiness?.timeout ?? d.DEFAULT_READINESS_TIMEOUT);
+    const takeover = parseTakeover(ctx);
     if (
         flux === undefined ||
         git === undefined ||
         sops === undefined ||
         readiness === undefined ||
-        layers === undefined
+        layers === undefined ||
+        takeover === undefined
     ) {
         return { ok: false, problems: ctx.problems.sorted() };
     }
@@ -72,14 +76,14 @@ export async function parseStackConfig(
     if (ctx.problems.count > 0) return { ok: false, problems: ctx.problems.sorted() };
     return {
         ok: true,
-        config: { flux, git, sops, readiness, layers },
+        config: { flux, git, sops, readiness, layers, takeover },
         warnings: ctx.problems.warnings,
     };
 }
 
 /** Typos in key names would otherwise be silently ignored. */
 function checkKnownKeys(ctx: SectionContext): void {
-    const known: string[] = [...SECTION_KEYS, ...Object.keys(SECRET_KEYS)];
+    const known: string[] = [...SECTION_KEYS, ...Object.keys(SECRET_KEYS), "takeover"];
     for (const [name, v] of Object.entries(ctx.raw)) {
         if (!known.includes(name) && v !== undefined) {
             ctx.problems.add(name, [], v.value, unknownKeyHint(name, known));

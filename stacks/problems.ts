@@ -100,7 +100,7 @@ const byKey = (a: { key: string }, b: { key: string }) =>
 
 /** Every top-level key the program reads. */
 export const SECTION_KEYS = ["flux", "git", "sops", "readiness", "layers"] as const;
-const KNOWN_KEYS = new Set<string>([...SECTION_KEYS, ...Object.keys(SECRET_KEYS)]);
+const KNOWN_KEYS = new Set<string>([...SECTION_KEYS, ...Object.keys(SECRET_KEYS), "takeover"]);
 
 /** Fields that hold URLs, whose user-info and query may carry credentials. */
 const URL_FIELDS = new Set(["git.url", "flux.manifest"]);

@@ -135,4 +135,9 @@ export interface StackConfig {
     readiness: ReadinessSettings;
     /** Enabled layers, every layer after the layers it depends on. */
     layers: Layer[];
+    /**
+     * The objects already exist in the cluster, released by `npm run takeover`; the first
+     * `pulumi up` adopts them. Only changes what the program reports.
+     */
+    takeover: boolean;
 }

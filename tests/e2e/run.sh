@@ -47,5 +47,5 @@ fi
 echo "e2e: pulumi $(pulumi version), language host $host"
 
 npx mocha --no-config --require ts-node/register/transpile-only --extension ts \
-  --timeout 1800000 --reporter spec ${E2E_GREP:+--grep "$E2E_GREP"} "tests/e2e/*.e2e.ts"
+  --timeout 1800000 --reporter spec ${E2E_GREP:+--grep "$E2E_GREP"} ${E2E_SPEC:-"tests/e2e/*.e2e.ts"}
 echo "e2e: finished in $(($(date +%s) - t0))s"

@@ -1,0 +1,147 @@
+/**
+ * npm run takeover -- --stack prod [--yes] [--resume] [--cwd <project dir>] [--context <kube context>]
+ *
+ * Takes a cluster bootstrapped with `flux bootstrap` over for a stack, without losing anything.
+ * Without --yes it only reads the cluster and prints what it found and what would happen (or
+ * why it will not). With --yes it neutralises the bootstrap's root Kustomization, releases the
+ * adopted objects and sets `flux-gitops:takeover true`; the next `pulumi up` adopts them.
+ *
+ * Exit codes: 0 done (or plan shown), 2 refused or bad config, 1 failed while changing things.
+ */
+import { execFileSync } from "child_process";
+import * as path from "path";
+import { formatProblem, parseStackConfig, RawConfig } from "../stacks";
+import { PROJECT } from "../stacks/defaults";
+import { desiredState } from "./desired";
+import { kubectlClient } from "./kube";
+import { neutralise } from "./neutralise";
+import { providerRefusal } from "./compare";
+import { planTakeover } from "./plan";
+import { formatPlan } from "./report";
+
+interface Args {
+    stack: string;
+    yes: boolean;
+    resume: boolean;
+    cwd: string;
+    context?: string;
+    timeoutMs: number;
+}
+
+function parseArgs(argv: string[]): Args {
+    const args: Partial<Args> = {
+        yes: false,
+        resume: false,
+        cwd: process.cwd(),
+        timeoutMs: 120_000,
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+            return v;
+        };
+        switch (argv[i]) {
+            case "--stack":
+                args.stack = value();
+                break;
+            case "--yes":
+                args.yes = true;
+                break;
+            case "--resume":
+                args.resume = true;
+                break;
+            case "--cwd":
+                args.cwd = path.resolve(value());
+                break;
+            case "--context":
+                args.context = value();
+                break;
+            case "--timeout-seconds":
+                args.timeoutMs = Number(value()) * 1000;
+                break;
+            default:
+                throw new Error(`unknown argument ${argv[i]}`);
+        }
+    }
+    if (args.stack === undefined) throw new Error("--stack <name> is required");
+    return args as Args;
+}
+
+function pulumi(a: Args, cmd: string[]): string {
+    return execFileSync("pulumi", [...cmd, "--stack", a.stack, "--cwd", a.cwd], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 16 * 1024 * 1024,
+    });
+}
+
+/** The stack's config as the program sees it; secrets stay in this process, never printed. */
+function readStackConfig(a: Args): RawConfig {
+    const all = JSON.parse(pulumi(a, ["config", "--json", "--show-secrets"])) as Record<
+        string,
+        { value?: string; objectValue?: unknown; secret?: boolean }
+    >;
+    const raw: RawConfig = {};
+    for (const [key, v] of Object.entries(all)) {
+        if (!key.startsWith(`${PROJECT}:`)) continue;
+        raw[key.slice(PROJECT.length + 1)] = {
+            value: v.objectValue ?? v.value,
+            secret: v.secret === true,
+        };
+    }
+    return raw;
+}
+
+async function main(a: Args): Promise<number> {
+    const parsed = await parseStackConfig(readStackConfig(a), { baseDir: a.cwd });
+    if (!parsed.ok) {
+        console.error(`Invalid configuration for stack "${a.stack}":`);
+        for (const p of parsed.problems) console.error(`  - ${formatProblem(p)}`);
+        return 2;
+    }
+    const kube = kubectlClient(a.context);
+    const plan = planTakeover(kube, desiredState(parsed.config), { resume: a.resume });
+    const providerVersion = (require("@pulumi/kubernetes/package.json") as { version: string })
+        .version;
+    const provider = providerRefusal(providerVersion);
+    if (provider !== undefined) plan.refusals.push(provider);
+    console.log(formatPlan(a.stack, plan));
+    if (plan.refusals.length > 0) return 2;
+    if (!a.yes) {
+        console.log(
+            "Nothing was changed. Run again with --yes to neutralise the root and release the objects.",
+        );
+        return 0;
+    }
+    await neutralise(kube, plan, { timeoutMs: a.timeoutMs, log: (l) => console.log(l) });
+    pulumi(a, ["config", "set", `${PROJECT}:takeover`, "true"]);
+    console.log(
+        `Set ${PROJECT}:takeover true. Next: \`pulumi preview --stack ${a.stack}\` (every object says ` +
+            `"takeover: adopts the existing …"), then \`pulumi up --stack ${a.stack}\`, then ` +
+            `\`pulumi config rm ${PROJECT}:takeover --stack ${a.stack}\`.`,
+    );
+    return 0;
+}
+
+let args: Args;
+try {
+    args = parseArgs(process.argv.slice(2));
+} catch (e) {
+    console.error(
+        `${(e as Error).message}\nusage: npm run takeover -- --stack <name> [--yes] [--resume] [--cwd <dir>] [--context <ctx>]`,
+    );
+    process.exit(2);
+}
+main(args).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+        // kubectl and pulumi errors carry their stderr; neither prints secret values.
+        const err = e as { message?: string; stderr?: string };
+        console.error(`takeover failed: ${err.stderr?.trim() || err.message || String(e)}`);
+        console.error(
+            'What was done so far is safe to keep; see README, "If a step fails halfway".',
+        );
+        process.exit(1);
+    },
+);

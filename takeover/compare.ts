@@ -1,0 +1,102 @@
+import { DesiredSecret } from "./desired";
+import { describeRef, KubeObject, ObjectRef, refOf } from "./kube";
+import type { Plan } from "./plan";
+
+/** Spec fields the API server fills in from the CRD defaults; not a difference from the config. */
+const SERVER_DEFAULTS: Record<string, Record<string, unknown>> = {
+    Kustomization: { force: false },
+    GitRepository: { timeout: "60s" },
+};
+
+/** Top-level spec fields that differ; `extra` lists live fields the config does not set. */
+function specDiff(
+    kind: string,
+    live: Record<string, unknown>,
+    want: Record<string, unknown>,
+): { changed: [string, unknown, unknown][]; extra: [string, unknown][] } {
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const changed: [string, unknown, unknown][] = [];
+    const extra: [string, unknown][] = [];
+    for (const [k, v] of Object.entries(want)) {
+        if (!same(live[k], v)) changed.push([k, live[k], v]);
+    }
+    for (const [k, v] of Object.entries(live)) {
+        if (k in want || same(SERVER_DEFAULTS[kind]?.[k], v)) continue;
+        extra.push([k, v]);
+    }
+    return { changed, extra };
+}
+
+/** Records spec changes, and refuses live fields the config does not set. */
+export function compareSpec(
+    plan: Plan,
+    live: KubeObject,
+    want: Record<string, unknown>,
+    configPrefix: string,
+): void {
+    const { changed, extra } = specDiff(live.kind, live.spec ?? {}, want);
+    const name = describeRef(refOf(live));
+    for (const [field, from, to] of changed)
+        plan.changes.push({ object: name, field: `spec.${field}`, from, to });
+    for (const [field, value] of extra) {
+        // Server-side apply never removes a field nobody owns: after the takeover it would stay for good.
+        plan.refusals.push(
+            `${name} has spec.${field}: ${JSON.stringify(value)}, which ${configPrefix} does not set; after the takeover ` +
+                "nothing would remove it: set it in the stack config or remove it from Git first",
+        );
+    }
+}
+
+/** Compares a Secret's data with the stack's values; values are never part of a message. */
+export function compareSecretData(
+    plan: Plan,
+    ref: ObjectRef,
+    live: KubeObject,
+    s: DesiredSecret,
+): void {
+    for (const [dataKey, { value, configKey }] of Object.entries(s.data)) {
+        const liveValue = live.data?.[dataKey];
+        const decoded =
+            liveValue === undefined ? undefined : Buffer.from(liveValue, "base64").toString("utf8");
+        if (decoded === undefined) {
+            plan.changes.push({
+                object: describeRef(ref),
+                field: `data.${dataKey}`,
+                from: "(absent)",
+                to: `the value of ${configKey}`,
+            });
+        } else if (decoded !== value && decoded.trimEnd() === value.trimEnd()) {
+            // `pulumi config set --secret k < file` drops the file's final newline; kubectl
+            // --from-file keeps it. The same credential; age, SSH and known_hosts parsers
+            // read it either way.
+            plan.changes.push({
+                object: describeRef(ref),
+                field: `data.${dataKey}`,
+                from: "(the same value with a trailing newline)",
+                to: `the value of ${configKey}`,
+            });
+            plan.rewrites.push({ ref, dataKey, value });
+        } else if (decoded !== value) {
+            // Values are never shown: only which key differs and where it comes from.
+            plan.refusals.push(
+                `${describeRef(ref)}: data key ${dataKey} differs from ${configKey}; set ${configKey} to the value in the cluster ` +
+                    "(or rotate after the takeover), so the takeover changes no credential",
+            );
+        }
+    }
+}
+
+/**
+ * The adoption rests on @pulumi/kubernetes creating by server-side apply, which up to 4.28
+ * it always does (an existing object is patched, not refused). From 4.29 a create of an
+ * existing object fails with AlreadyExists unless the provider's upsertExistingObjects is on,
+ * which this takeover has not been proven with.
+ */
+export function providerRefusal(version: string): string | undefined {
+    const m = /^(\d+)\.(\d+)\./.exec(version);
+    if (m !== null && Number(m[1]) === 4 && Number(m[2]) <= 28) return undefined;
+    return (
+        `@pulumi/kubernetes ${version} is not one this takeover handles: it adopts objects through the ` +
+        "create-by-server-side-apply of @pulumi/kubernetes 4.x up to 4.28 (package.json pins 4.25.0)"
+    );
+}

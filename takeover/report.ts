@@ -1,0 +1,51 @@
+import { describeRef } from "./kube";
+import { Plan } from "./plan";
+
+const show = (v: unknown) => (v === undefined ? "(unset)" : JSON.stringify(v));
+
+/** The plan as the takeover command prints it: what was found, what happens, what blocks it. */
+export function formatPlan(stack: string, plan: Plan): string {
+    const out: string[] = [];
+    if (plan.root !== undefined) {
+        out.push(
+            `Found the bootstrap of stack ${stack}: Flux ${plan.fluxVersion ?? "?"}, root ` +
+                `${describeRef(plan.root.ref)} (path ${plan.root.path}, prune: ${plan.root.prune}, source ${plan.root.sourceName}).`,
+        );
+    }
+    if (plan.adopted.length > 0) {
+        out.push(
+            `Will adopt (kept in place, same UID; Pulumi owns them from the next \`pulumi up\`):`,
+        );
+        for (const r of plan.adopted) out.push(`  ${describeRef(r)}`);
+    }
+    if (plan.created.length > 0) {
+        out.push("Not in the cluster yet, `pulumi up` will create:");
+        for (const c of plan.created) out.push(`  ${c}`);
+    }
+    out.push(
+        plan.changes.length > 0
+            ? "`pulumi up` will then change:"
+            : "`pulumi up` will change no field.",
+    );
+    for (const c of plan.changes)
+        out.push(`  ${c.object}: ${c.field} ${show(c.from)} -> ${show(c.to)}`);
+    if (plan.root !== undefined) {
+        const name = describeRef(plan.root.ref);
+        out.push(
+            `The root ${name} is neutralised, pruning nothing:`,
+            "  1. suspend: true and deletionPolicy: Orphan (its finalizer then deletes nothing)",
+            "  2. the Flux owner labels (kustomize.toolkit.fluxcd.io/name, /namespace) come off its objects",
+            `  3. ${name} is deleted`,
+            "  4. credentials that differ only by a final newline are written as the stack has them, then the field",
+            "     ownership of kustomize-controller's applies and of kubectl edits is dropped from the adopted objects",
+        );
+    }
+    for (const n of plan.notes) out.push(`Note: ${n}`);
+    if (plan.refusals.length > 0) {
+        out.push(
+            `Refusing to take over (${plan.refusals.length} problem${plan.refusals.length === 1 ? "" : "s"}); nothing was changed:`,
+        );
+        for (const r of plan.refusals) out.push(`  - ${r}`);
+    }
+    return out.join("\n");
+}

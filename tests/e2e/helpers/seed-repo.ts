@@ -1,0 +1,168 @@
+/**
+ * A GitOps repository laid out as `flux bootstrap` and the seed leave it: the fixture tree
+ * plus clusters/prod/flux-system/ with gotk-components.yaml (Flux's namespace and CRDs, as
+ * `flux install --export` labels them), gotk-sync.yaml (the GitRepository and the root
+ * Kustomization syncing ./clusters/prod with prune: true), the seed's three layer files and a
+ * kustomization.yaml aggregating them.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parseAllDocuments, stringify } from "yaml";
+import { env } from "../../integration/helpers/loopback";
+import { SEED_LAYERS } from "../../helpers/seed-cluster";
+
+const IT = path.resolve(__dirname, "..", "..", "integration");
+export const SEED_REPO_NAME = "seed-gitops";
+export const FLUX_FOLDER = path.join("clusters", "prod", "flux-system");
+const NS = "flux-system";
+
+/** What `flux install --export` puts on every object it generates. */
+function installLabels(version: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/instance": NS,
+        "app.kubernetes.io/part-of": "flux",
+        "app.kubernetes.io/version": version,
+    };
+}
+
+/** gotk-components.yaml for the local control plane: the namespace and the CRDs (the controllers run as processes). */
+export function gotkComponents(version: string): string {
+    const crdDir = env("FLUX_CRD_DIR");
+    const docs: Record<string, any>[] = [
+        {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name: NS, labels: installLabels(version) },
+        },
+    ];
+    for (const f of fs.readdirSync(crdDir).sort()) {
+        for (const d of parseAllDocuments(fs.readFileSync(path.join(crdDir, f), "utf8"))) {
+            const crd = d.toJS() as Record<string, any> | null;
+            if (crd === null) continue;
+            crd.metadata.labels = { ...(crd.metadata.labels ?? {}), ...installLabels(version) };
+            docs.push(crd);
+        }
+    }
+    return docs.map((d) => stringify(d)).join("---\n");
+}
+
+function gotkSync(url: string): string {
+    return [
+        {
+            apiVersion: "source.toolkit.fluxcd.io/v1",
+            kind: "GitRepository",
+            metadata: { name: NS, namespace: NS },
+            spec: { interval: "1m0s", ref: { branch: "main" }, secretRef: { name: NS }, url },
+        },
+        {
+            apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+            kind: "Kustomization",
+            metadata: { name: NS, namespace: NS },
+            spec: {
+                interval: "10m0s",
+                path: "./clusters/prod",
+                prune: true,
+                sourceRef: { kind: "GitRepository", name: NS },
+            },
+        },
+    ]
+        .map((d) => stringify(d))
+        .join("---\n");
+}
+
+function commit(repo: string, message: string): void {
+    const git = (args: string[]) =>
+        execFileSync("git", [
+            "-C",
+            repo,
+            "-c",
+            "user.name=seed",
+            "-c",
+            "user.email=seed@invalid",
+            ...args,
+        ]);
+    git(["add", "-A"]);
+    git(["commit", "-q", "-m", message]);
+}
+
+/** Pushes the repository to the loopback server as seed-gitops (branch main); returns its SSH URL. */
+export function publishSeed(repo: string): string {
+    const out = execFileSync(
+        "bash",
+        [path.join(IT, "git", "publish.sh"), repo, SEED_REPO_NAME, "main"],
+        {
+            encoding: "utf8",
+        },
+    );
+    return out.trim().split("\n").pop()!;
+}
+
+/** The URL the repository will be served at (gotk-sync.yaml names it before the first push). */
+export function seedUrl(): string {
+    return `${env("GIT_SSH_URL_BASE")}/${SEED_REPO_NAME}.git`;
+}
+
+/**
+ * Builds the repository in `repo` (fixture tree encrypted for `recipient`) and publishes it.
+ * The fixture's HelmReleases build their chart per Git revision (reconcileStrategy:
+ * Revision), which upgrades every release on every commit; the seed's charts are versioned,
+ * so here they follow the chart version and a commit that does not touch a chart upgrades
+ * nothing.
+ */
+export function buildSeedRepo(recipient: string, repo: string, fluxVersion: string): string {
+    execFileSync("bash", [path.join(IT, "fixtures", "make-repo.sh"), recipient, repo]);
+    for (const dir of [
+        "gitops/infrastructure",
+        "gitops/apps/databases",
+        "gitops/apps/applications",
+    ]) {
+        for (const f of fs.readdirSync(path.join(repo, dir))) {
+            const file = path.join(repo, dir, f);
+            const text = fs.readFileSync(file, "utf8");
+            fs.writeFileSync(
+                file,
+                text.replace(/reconcileStrategy: Revision/g, "reconcileStrategy: ChartVersion"),
+            );
+        }
+    }
+    const folder = path.join(repo, FLUX_FOLDER);
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, "gotk-components.yaml"), gotkComponents(fluxVersion));
+    fs.writeFileSync(path.join(folder, "gotk-sync.yaml"), gotkSync(seedUrl()));
+    const files = ["gotk-components.yaml", "gotk-sync.yaml"];
+    for (const [name, spec] of Object.entries(SEED_LAYERS)) {
+        const file = `${name}-kustomization.yaml`;
+        files.push(file);
+        fs.writeFileSync(
+            path.join(folder, file),
+            stringify({
+                apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+                kind: "Kustomization",
+                metadata: { name, namespace: NS },
+                spec,
+            }),
+        );
+    }
+    fs.writeFileSync(
+        path.join(folder, "kustomization.yaml"),
+        stringify({
+            apiVersion: "kustomize.config.k8s.io/v1beta1",
+            kind: "Kustomization",
+            resources: files,
+        }),
+    );
+    commit(repo, "flux bootstrap: clusters/prod/flux-system");
+    return publishSeed(repo);
+}
+
+/** Removes clusters/prod/flux-system from the repository and publishes the commit. */
+export function removeFluxFolder(repo: string): void {
+    fs.rmSync(path.join(repo, FLUX_FOLDER), { recursive: true });
+    commit(repo, "Pulumi owns the flux-system objects now");
+    publishSeed(repo);
+}
+
+export function headCommit(repo: string): string {
+    return execFileSync("git", ["-C", repo, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+}

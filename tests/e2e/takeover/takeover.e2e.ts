@@ -1,0 +1,465 @@
+/**
+ * Takeover of a live cluster bootstrapped the way the seed's users did it (`flux bootstrap`
+ * and a hand-kept clusters/prod/flux-system folder), through `npm run takeover` and the real
+ * pulumi CLI in a copy of the project, with nothing lost. run.sh sets up the toolchain, the
+ * cluster and the Git server; this suite starts from a fresh cluster of its own.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import {
+    getObject,
+    kubectl,
+    readyCondition,
+    requestReconcile,
+    waitUntil,
+} from "../../integration/helpers/kube";
+import { env } from "../../integration/helpers/loopback";
+import {
+    LAYERS,
+    NS,
+    exited,
+    freshCluster,
+    startFluxWhenInstalled,
+    waitAllReady,
+} from "../helpers/cluster";
+import { CliResult, ProjectCopy } from "../helpers/pulumi-cli";
+import { buildSeedRepo, gotkComponents, headCommit, removeFluxFolder } from "../helpers/seed-repo";
+
+const FLUX_VERSION = "v2.9.5";
+const OWNER_LABEL = "kustomize.toolkit.fluxcd.io/name";
+
+interface Recorded {
+    /** The inventory entry's API version. */
+    v: string;
+    uid: string;
+    resourceVersion: string;
+}
+
+/** `<namespace>_<name>_<group>_<kind>` of a Flux inventory entry, as kubectl arguments. */
+function kubectlTarget(id: string, v: string): string[] {
+    const parts = id.split("_");
+    const kind = parts.pop()!;
+    const group = parts.pop()!;
+    const namespace = parts.shift()!;
+    const resource = group === "" ? kind : `${kind}.${v}.${group}`;
+    return [resource, parts.join("_"), ...(namespace === "" ? [] : ["-n", namespace])];
+}
+
+/** Every object a Kustomization (the root or a layer) applied, with its UID and resourceVersion. */
+function recordApplied(): Map<string, Recorded> {
+    const out = new Map<string, Recorded>();
+    const ks = JSON.parse(kubectl(["get", "kustomizations", "-n", NS, "-o", "json"])).items;
+    for (const k of ks) {
+        for (const e of k.status?.inventory?.entries ?? []) {
+            const target = kubectlTarget(e.id, e.v);
+            const o = JSON.parse(kubectl(["get", ...target, "-o", "json"]));
+            out.set(e.id, {
+                v: e.v,
+                uid: o.metadata.uid,
+                resourceVersion: o.metadata.resourceVersion,
+            });
+        }
+    }
+    return out;
+}
+
+/** Each HelmRelease's Helm release revision (helm-controller's status.history). */
+function helmRevisions(): Record<string, number> {
+    const hrs = JSON.parse(kubectl(["get", "helmreleases", "-A", "-o", "json"])).items;
+    return Object.fromEntries(
+        hrs.map((h: any) => [
+            `${h.metadata.namespace}/${h.metadata.name}`,
+            h.status?.history?.[0]?.version,
+        ]),
+    );
+}
+
+describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)", function () {
+    this.timeout(20 * 60 * 1000);
+    const dir = env("E2E_DIR");
+    let project: ProjectCopy;
+    let repo: string;
+    let recorded: Map<string, Recorded>;
+    let helmBefore: Record<string, number>;
+    const pidsBefore: Record<string, string> = {};
+    const stack = "--stack prod";
+
+    const pidFile = (c: string) =>
+        path.join(process.env.FLUX_DIR ?? "/tmp/flux-gitops-flux", "pids", `${c}.pid`);
+    const controllers = ["source-controller", "kustomize-controller", "helm-controller"];
+    const rootReady = () => readyCondition(getObject("kustomization", NS, NS))?.status === "True";
+
+    /**
+     * Polls every second while `work` runs. A layer that is gone or not Ready is a problem,
+     * unless its reason is one of `transient` (counted apart): by default only Progressing,
+     * kustomize-controller marking a reconcile it has started (on every spec change or
+     * requested reconcile).
+     */
+    async function watched<T>(
+        work: Promise<T>,
+        transient: string[] = ["Progressing"],
+    ): Promise<{ result: T; problems: string[]; progressing: number; polls: number }> {
+        const problems: string[] = [];
+        let progressing = 0;
+        let polls = 0;
+        let done = false;
+        const poll = (async () => {
+            while (!done) {
+                polls++;
+                for (const l of LAYERS) {
+                    const o = getObject("kustomization", NS, l);
+                    const c = readyCondition(o);
+                    if (c?.status === "True") continue;
+                    if (o !== undefined && c !== undefined && transient.includes(c.reason ?? "")) {
+                        progressing++;
+                        continue;
+                    }
+                    problems.push(
+                        `${l}: ${o === undefined ? "deleted" : `Ready=${c?.status} ${c?.reason} ${c?.message}`}`,
+                    );
+                }
+                await new Promise((r) => setTimeout(r, 1000));
+            }
+        })();
+        try {
+            const result = await work;
+            return { result, problems, progressing, polls };
+        } finally {
+            done = true;
+            await poll;
+        }
+    }
+
+    /**
+     * Recorded objects that were deleted or recreated (another UID), or, for the layers'
+     * Namespaces and Secrets (no status, nothing but an apply writes them), written at all.
+     */
+    function uidsChanged(): string[] {
+        const changed: string[] = [];
+        for (const [id, r] of recorded) {
+            let now = { uid: "deleted", resourceVersion: "" };
+            try {
+                now = JSON.parse(
+                    kubectl(["get", ...kubectlTarget(id, r.v), "-o", "json"]),
+                ).metadata;
+            } catch {
+                // NotFound: deleted.
+            }
+            if (now.uid !== r.uid) changed.push(`${id}: uid ${r.uid} -> ${now.uid}`);
+            const still = /_(Namespace|Secret)$/.test(id) && !id.startsWith(`_${NS}_`);
+            if (still && now.resourceVersion !== r.resourceVersion) {
+                changed.push(
+                    `${id}: resourceVersion ${r.resourceVersion} -> ${now.resourceVersion}`,
+                );
+            }
+        }
+        return changed;
+    }
+
+    before(async () => {
+        freshCluster();
+        const age = await import("age-encryption");
+        const ageKey = await age.generateX25519Identity();
+        const recipient = await age.identityToRecipient(ageKey);
+        repo = path.join(dir, "seed-repo");
+        const url = buildSeedRepo(recipient, repo, FLUX_VERSION);
+
+        // The project copy has its own backend: the other suite's stacks are called prod too.
+        project = ProjectCopy.create(path.join(dir, "takeover-project"), {
+            PULUMI_BACKEND_URL: `file://${path.join(dir, "takeover-state")}`,
+        });
+        fs.mkdirSync(path.join(dir, "takeover-state"), { recursive: true });
+        const keyFile = project.writeFile(
+            "age.agekey",
+            `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${ageKey}\n`,
+        );
+
+        // flux bootstrap: install, the Git Secret, gotk-sync; the seed's users add sops-age by hand.
+        const flux = startFluxWhenInstalled("5s");
+        const components = path.join(dir, "gotk-components.yaml");
+        fs.writeFileSync(components, gotkComponents(FLUX_VERSION));
+        kubectl(["apply", "--server-side", "-f", components]);
+        kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
+        kubectl([
+            "create",
+            "secret",
+            "generic",
+            NS,
+            "-n",
+            NS,
+            `--from-file=identity=${env("GIT_SSH_IDENTITY")}`,
+            `--from-file=known_hosts=${env("GIT_SSH_KNOWN_HOSTS")}`,
+        ]);
+        kubectl([
+            "create",
+            "secret",
+            "generic",
+            "sops-age",
+            "-n",
+            NS,
+            `--from-file=age.agekey=${keyFile}`,
+        ]);
+        kubectl([
+            "apply",
+            "-f",
+            path.join(repo, "clusters", "prod", "flux-system", "gotk-sync.yaml"),
+        ]);
+        expect(await exited(flux), "Flux's controllers started").to.equal(0);
+        await waitAllReady("seed cluster: all layers Ready", 5 * 60 * 1000);
+        await waitUntil("root Kustomization Ready", () => (rootReady() ? true : undefined), 60_000);
+        expect(url).to.contain("seed-gitops");
+
+        recorded = recordApplied();
+        helmBefore = helmRevisions();
+        for (const c of controllers) pidsBefore[c] = fs.readFileSync(pidFile(c), "utf8").trim();
+        console.log(
+            `      seed cluster: ${recorded.size} objects applied by Flux, Helm revisions ${JSON.stringify(helmBefore)}`,
+        );
+
+        // The stack, set up as README says; the manifest is the bootstrap's own gotk-components.yaml.
+        project.writeFile("flux-deploy-key", fs.readFileSync(env("GIT_SSH_IDENTITY"), "utf8"));
+        fs.copyFileSync(components, path.join(project.dir, "gotk-components.yaml"));
+        await project.runAll([
+            "pulumi stack select --create prod",
+            "pulumi config set --secret flux-gitops:ageKey < age.agekey",
+            "pulumi config set --secret flux-gitops:gitSshIdentity < flux-deploy-key",
+            `pulumi config set flux-gitops:gitKnownHosts "$(cat ${env("GIT_SSH_KNOWN_HOSTS")})"`,
+            `pulumi config set --path git.url ${url}`,
+            "pulumi config set --path flux.manifest gotk-components.yaml",
+        ]);
+    });
+
+    it("refuses, changing nothing, when the stack's age key is not the cluster's", async () => {
+        const age = await import("age-encryption");
+        project.writeFile("other.agekey", `${await age.generateX25519Identity()}\n`);
+        await project.run("pulumi config set --secret flux-gitops:ageKey < other.agekey");
+        const r = await project.run(`npm run --silent takeover -- ${stack}`, {
+            allowFailure: true,
+        });
+        await project.run("pulumi config set --secret flux-gitops:ageKey < age.agekey");
+        expect(r.code).to.equal(2);
+        expect(r.output).to.contain(
+            "Secret flux-system/sops-age: data key age.agekey differs from flux-gitops:ageKey",
+        );
+        expect(r.output).to.contain("Refusing to take over (1 problem); nothing was changed:");
+        expect(uidsChanged()).to.deep.equal([]);
+    });
+
+    it("refuses a Flux version it does not handle", async () => {
+        const crd = "kustomizations.kustomize.toolkit.fluxcd.io";
+        kubectl(["label", "--overwrite", "crd", crd, "app.kubernetes.io/version=v2.6.0"]);
+        const r = await project.run(`npm run --silent takeover -- ${stack}`, {
+            allowFailure: true,
+        });
+        kubectl(["label", "--overwrite", "crd", crd, `app.kubernetes.io/version=${FLUX_VERSION}`]);
+        expect(r.code).to.equal(2);
+        expect(r.output).to.contain("Flux version v2.6.0 is not one this takeover handles");
+    });
+
+    it("refuses while a layer is not Ready, with Flux's message", async () => {
+        const setPath = (p: string) =>
+            kubectl([
+                "patch",
+                "kustomization",
+                "apps",
+                "-n",
+                NS,
+                "--type",
+                "merge",
+                "-p",
+                JSON.stringify({ spec: { path: p } }),
+            ]);
+        setPath("./nowhere");
+        requestReconcile("kustomization", NS, "apps");
+        await waitUntil(
+            "apps not Ready",
+            () =>
+                readyCondition(getObject("kustomization", NS, "apps"))?.status === "False"
+                    ? true
+                    : undefined,
+            60_000,
+        );
+        const r = await project.run(`npm run --silent takeover -- ${stack}`, {
+            allowFailure: true,
+        });
+        setPath("./gitops/apps/applications");
+        requestReconcile("kustomization", NS, "apps");
+        await waitAllReady("apps Ready again", 120_000);
+        expect(r.code).to.equal(2);
+        expect(r.output).to.match(
+            /Kustomization flux-system\/apps is not Ready \(.*nowhere.*\); fix the layer first/,
+        );
+        // Recorded again: the layer re-applied its objects (same UIDs, new resourceVersions).
+        expect(uidsChanged()).to.deep.equal([]);
+    });
+
+    let planOutput: CliResult;
+    it("looks before it touches: prints what it adopts and changes, and changes nothing", async () => {
+        const rootBefore = getObject("kustomization", NS, NS).metadata.resourceVersion;
+        planOutput = await project.run(`npm run --silent takeover -- ${stack}`);
+        console.log(planOutput.output.replace(/^/gm, "        "));
+        expect(planOutput.output).to.contain(
+            "Found the bootstrap of stack prod: Flux v2.9.5, root Kustomization flux-system/flux-system (path ./clusters/prod, prune: true, source flux-system).",
+        );
+        for (const l of LAYERS)
+            expect(planOutput.output).to.contain(`  Kustomization flux-system/${l}\n`);
+        expect(planOutput.output).to.contain("  Secret flux-system/sops-age\n");
+        expect(planOutput.output).to.contain(
+            'Kustomization flux-system/databases: spec.deletionPolicy (unset) -> "Orphan"',
+        );
+        expect(planOutput.output).to.contain("Nothing was changed.");
+        expect(getObject("kustomization", NS, NS).metadata.resourceVersion).to.equal(rootBefore);
+    });
+
+    let takeoverSeconds = 0;
+    it("takes over: no object deleted or recreated, no Helm upgrade, controllers kept, layers Ready throughout", async () => {
+        const start = Date.now();
+        const {
+            result: run,
+            problems,
+            progressing,
+            polls,
+        } = await watched(
+            (async () => {
+                const t = await project.run(`npm run --silent takeover -- ${stack} --yes`);
+                const preview = await project.run(`pulumi preview ${stack}`);
+                const up = await project.run(`pulumi up ${stack}`);
+                return { t, preview, up };
+            })(),
+        );
+        takeoverSeconds = (Date.now() - start) / 1000;
+        console.log(run.t.output.replace(/^/gm, "        "));
+        console.log(
+            `      takeover (npm run takeover --yes + pulumi preview + pulumi up): ${takeoverSeconds.toFixed(1)}s`,
+        );
+        console.log(
+            `      of which takeover --yes ${run.t.seconds.toFixed(1)}s, preview ${run.preview.seconds.toFixed(1)}s, up ${run.up.seconds.toFixed(1)}s`,
+        );
+        console.log(
+            `      layer polls during the takeover: ${polls}, Progressing observations: ${progressing}`,
+        );
+        expect(problems, "layers not Ready during the takeover").to.deep.equal([]);
+        expect(run.preview.output).to.contain(
+            'takeover: adopts the existing Kustomization flux-system/databases; a "create" here is a server-side apply onto the live object',
+        );
+        expect(getObject("kustomization", NS, NS), "root Kustomization").to.equal(undefined);
+        const rootId = `${NS}_${NS}_kustomize.toolkit.fluxcd.io_Kustomization`;
+        recorded.delete(rootId);
+        expect(uidsChanged()).to.deep.equal([]);
+        expect(helmRevisions()).to.deep.equal(helmBefore);
+        for (const c of controllers) {
+            expect(fs.readFileSync(pidFile(c), "utf8").trim(), c).to.equal(pidsBefore[c]);
+            expect(() => process.kill(Number(pidsBefore[c]), 0), `${c} running`).not.to.throw();
+        }
+    });
+
+    it("leaves no Flux owner label, no kustomize-controller or kubectl field ownership on adopted objects", () => {
+        const adopted = [
+            ["kustomization", NS, "infrastructure"],
+            ["kustomization", NS, "databases"],
+            ["kustomization", NS, "apps"],
+            ["gitrepository", NS, NS],
+            ["namespace", "", NS],
+            ["crd", "", "kustomizations.kustomize.toolkit.fluxcd.io"],
+            ["crd", "", "helmreleases.helm.toolkit.fluxcd.io"],
+            ["secret", NS, "sops-age"],
+            ["secret", NS, NS],
+        ];
+        for (const [kind, ns, name] of adopted) {
+            const where = ns === "" ? [] : ["-n", ns];
+            // kubectl hides managedFields unless asked.
+            const o = JSON.parse(
+                kubectl(["get", kind, name, ...where, "-o", "json", "--show-managed-fields"]),
+            );
+            expect(o.metadata.managedFields, `${kind} ${name} managedFields`).to.be.an("array");
+            expect(o.metadata.labels?.[OWNER_LABEL], `${kind} ${name}`).to.equal(undefined);
+            const previous = o.metadata.managedFields.filter(
+                (e: any) =>
+                    (e.manager === "kustomize-controller" && e.operation === "Apply") ||
+                    String(e.manager).startsWith("kubectl"),
+            );
+            expect(previous, `${kind} ${name}`).to.deep.equal([]);
+            expect(
+                (o.metadata.managedFields ?? []).some((e: any) =>
+                    String(e.manager).startsWith("pulumi"),
+                ),
+                `${kind} ${name} owned by Pulumi`,
+            ).to.equal(true);
+        }
+        expect(getObject("kustomization", NS, "databases").spec.deletionPolicy).to.equal("Orphan");
+    });
+
+    it("a following pulumi preview --expect-no-changes passes", async () => {
+        await project.run("pulumi config rm flux-gitops:takeover --stack prod");
+        await project.run(`pulumi preview ${stack} --expect-no-changes --diff`);
+    });
+
+    it("deleting the flux-system folder from Git changes nothing; Flux keeps reconciling the layers", async () => {
+        removeFluxFolder(repo);
+        const head = headCommit(repo);
+        requestReconcile("gitrepository", NS, NS);
+        await waitUntil(
+            "GitRepository at the new commit",
+            () =>
+                String(getObject("gitrepository", NS, NS)?.status?.artifact?.revision).endsWith(
+                    head,
+                )
+                    ? true
+                    : undefined,
+            120_000,
+        );
+        // A new commit makes every layer wait for its dependency to apply it first (Flux 2.9:
+        // "dependency … revision is not up to date", DependencyNotReady): that is Flux's
+        // ordering on any commit, counted apart; anything else, or a layer gone, is a problem.
+        const { problems, progressing } = await watched(
+            (async () => {
+                // In dependency order, as each layer's interval would.
+                for (const l of LAYERS) {
+                    requestReconcile("kustomization", NS, l);
+                    await waitUntil(
+                        `${l} applied the new commit and is Ready`,
+                        () => {
+                            const o = getObject("kustomization", NS, l);
+                            const at = String(o?.status?.lastAppliedRevision).endsWith(head);
+                            return at && readyCondition(o)?.status === "True" ? true : undefined;
+                        },
+                        180_000,
+                    );
+                }
+            })(),
+            ["Progressing", "DependencyNotReady"],
+        );
+        console.log(
+            `      after the folder's removal: ${progressing} transient waits (Progressing, DependencyNotReady)`,
+        );
+        expect(problems).to.deep.equal([]);
+        await waitAllReady("layers Ready at the new commit", 120_000);
+        expect(uidsChanged()).to.deep.equal([]);
+        expect(helmRevisions()).to.deep.equal(helmBefore);
+        await project.run(`pulumi preview ${stack} --expect-no-changes --diff`);
+    });
+
+    it("refuses once the bootstrap is gone, pointing at --resume", async () => {
+        const r = await project.run(`npm run --silent takeover -- ${stack}`, {
+            allowFailure: true,
+        });
+        expect(r.code).to.equal(2);
+        expect(r.output).to.contain(
+            "no Flux bootstrap found: no Kustomization in namespace flux-system",
+        );
+        expect(r.output).to.contain("run it again with --resume");
+    });
+
+    it("refuses a cluster without Flux", async () => {
+        freshCluster();
+        const r = await project.run(`npm run --silent takeover -- ${stack}`, {
+            allowFailure: true,
+        });
+        expect(r.code).to.equal(2);
+        expect(r.output).to.contain(
+            "no Flux bootstrap found: the cluster has no Kustomization CRD (kustomizations.kustomize.toolkit.fluxcd.io). For a cluster without Flux, run `pulumi up` directly.",
+        );
+        console.log(`      measured: takeover wall time ${takeoverSeconds.toFixed(1)}s`);
+    });
+});

@@ -1,0 +1,176 @@
+import { KubeObject } from "../../takeover/kube";
+
+/**
+ * The objects a cluster holds after `flux bootstrap` and the seed's flux-system folder
+ * (flux-system README): written from what bootstrap and kustomize-controller leave, not from
+ * this program's output. The root `flux-system` Kustomization (prune: true, path
+ * ./clusters/prod) applied the namespace, the CRDs, gotk-sync (GitRepository + itself) and the
+ * three layer Kustomizations, labelling each and owning their fields; `sops-age` and the Git
+ * Secret were created with kubectl.
+ */
+export interface SeedOptions {
+    fluxVersion?: string;
+    url: string;
+    ageKey: string;
+    sshIdentity: string;
+    knownHosts: string;
+}
+
+const NS = "flux-system";
+const owner = {
+    "kustomize.toolkit.fluxcd.io/name": NS,
+    "kustomize.toolkit.fluxcd.io/namespace": NS,
+};
+const applied = [
+    { manager: "kustomize-controller", operation: "Apply", fieldsType: "FieldsV1", fieldsV1: {} },
+];
+const withStatus = [
+    ...applied,
+    { manager: "kustomize-controller", operation: "Update", subresource: "status", fieldsV1: {} },
+];
+const ready = {
+    conditions: [{ type: "Ready", status: "True", reason: "Succeeded", message: "ok" }],
+};
+
+export const SEED_CRDS = [
+    "kustomizations.kustomize.toolkit.fluxcd.io",
+    "gitrepositories.source.toolkit.fluxcd.io",
+    "ocirepositories.source.toolkit.fluxcd.io",
+    "helmrepositories.source.toolkit.fluxcd.io",
+    "helmcharts.source.toolkit.fluxcd.io",
+    "buckets.source.toolkit.fluxcd.io",
+    "externalartifacts.source.toolkit.fluxcd.io",
+    "helmreleases.helm.toolkit.fluxcd.io",
+];
+
+const hr = (namespace: string, name: string) => ({
+    apiVersion: "helm.toolkit.fluxcd.io/v2",
+    kind: "HelmRelease",
+    name,
+    namespace,
+});
+
+/** The seed's three layers, field by field from its README (interval 10m0s, SOPS, chain, health checks). */
+export const SEED_LAYERS: Record<string, Record<string, unknown>> = {
+    infrastructure: {
+        interval: "10m0s",
+        path: "./gitops/infrastructure",
+        prune: true,
+        sourceRef: { kind: "GitRepository", name: NS },
+        decryption: { provider: "sops", secretRef: { name: "sops-age" } },
+        healthChecks: [hr("cert-manager", "cert-manager")],
+    },
+    databases: {
+        interval: "10m0s",
+        path: "./gitops/apps/databases",
+        prune: true,
+        sourceRef: { kind: "GitRepository", name: NS },
+        decryption: { provider: "sops", secretRef: { name: "sops-age" } },
+        dependsOn: [{ name: "infrastructure" }],
+        healthChecks: [hr("databases", "postgresql"), hr("databases", "redis")],
+    },
+    apps: {
+        interval: "10m0s",
+        path: "./gitops/apps/applications",
+        prune: true,
+        sourceRef: { kind: "GitRepository", name: NS },
+        decryption: { provider: "sops", secretRef: { name: "sops-age" } },
+        dependsOn: [{ name: "databases" }],
+        healthChecks: [hr("authentik", "authentik")],
+    },
+};
+
+const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+
+export function seedCluster(o: SeedOptions): KubeObject[] {
+    const version = o.fluxVersion ?? "v2.9.5";
+    const install = { "app.kubernetes.io/part-of": "flux", "app.kubernetes.io/version": version };
+    const crds: KubeObject[] = SEED_CRDS.map((name) => ({
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name, labels: { ...install, ...owner }, managedFields: applied },
+        spec: {},
+    }));
+    const layers: KubeObject[] = Object.entries(SEED_LAYERS).map(([name, spec]) => ({
+        apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+        kind: "Kustomization",
+        metadata: { name, namespace: NS, labels: { ...owner }, managedFields: withStatus },
+        // The CRD's default, filled in by the API server.
+        spec: { force: false, ...spec },
+        status: ready,
+    }));
+    const inventory = [
+        { id: `_${NS}__Namespace`, v: "v1" },
+        ...SEED_CRDS.map((n) => ({
+            id: `_${n}_apiextensions.k8s.io_CustomResourceDefinition`,
+            v: "v1",
+        })),
+        ...Object.keys(SEED_LAYERS).map((n) => ({
+            id: `${NS}_${n}_kustomize.toolkit.fluxcd.io_Kustomization`,
+            v: "v1",
+        })),
+        { id: `${NS}_${NS}_kustomize.toolkit.fluxcd.io_Kustomization`, v: "v1" },
+        { id: `${NS}_${NS}_source.toolkit.fluxcd.io_GitRepository`, v: "v1" },
+    ];
+    return [
+        {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name: NS, labels: { ...install, ...owner }, managedFields: applied },
+        },
+        ...crds,
+        {
+            apiVersion: "source.toolkit.fluxcd.io/v1",
+            kind: "GitRepository",
+            metadata: { name: NS, namespace: NS, labels: { ...owner }, managedFields: withStatus },
+            spec: {
+                interval: "1m0s",
+                ref: { branch: "main" },
+                secretRef: { name: NS },
+                timeout: "60s",
+                url: o.url,
+            },
+            status: ready,
+        },
+        {
+            apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+            kind: "Kustomization",
+            metadata: { name: NS, namespace: NS, labels: { ...owner }, managedFields: withStatus },
+            spec: {
+                force: false,
+                interval: "10m0s",
+                path: "./clusters/prod",
+                prune: true,
+                sourceRef: { kind: "GitRepository", name: NS },
+            },
+            status: { ...ready, inventory: { entries: inventory } },
+        },
+        ...layers,
+        {
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "Opaque",
+            metadata: {
+                name: "sops-age",
+                namespace: NS,
+                managedFields: [{ manager: "kubectl-create", operation: "Update" }],
+            },
+            data: { "age.agekey": b64(o.ageKey) },
+        },
+        {
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "Opaque",
+            metadata: {
+                name: NS,
+                namespace: NS,
+                managedFields: [{ manager: "kubectl-create", operation: "Update" }],
+            },
+            data: {
+                identity: b64(o.sshIdentity),
+                "identity.pub": b64("ssh-ed25519 AAAA public"),
+                known_hosts: b64(o.knownHosts),
+            },
+        },
+    ];
+}

@@ -1,0 +1,363 @@
+import { expect } from "chai";
+import { parseStackConfig, RawConfig } from "../stacks";
+import { Desired, desiredState } from "../takeover/desired";
+import { describeRef, KubeObject } from "../takeover/kube";
+import { neutralise } from "../takeover/neutralise";
+import { providerRefusal } from "../takeover/compare";
+import { planTakeover } from "../takeover/plan";
+import { formatPlan } from "../takeover/report";
+import { FakeCluster } from "./helpers/fake-cluster";
+import { stackWithSecrets, P } from "./helpers/fixtures";
+import { KNOWN_HOSTS } from "./helpers/keys";
+import { SEED_CRDS, seedCluster } from "./helpers/seed-cluster";
+
+const NS = "flux-system";
+const URL = "ssh://git@github.com/acme-platform/cluster-gitops.git";
+
+function rawConfig(config: Record<string, unknown>, secretKeys: string[]): RawConfig {
+    return Object.fromEntries(
+        Object.entries(config).map(([k, v]) => [
+            k.slice(P.length + 1),
+            { value: v, secret: secretKeys.includes(k) },
+        ]),
+    );
+}
+
+function find(c: FakeCluster, kind: string, name: string): KubeObject | undefined {
+    return [...c.objects.values()].find((o) => o.kind === kind && o.metadata.name === name);
+}
+
+describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () => {
+    let want: Desired;
+    let ageKey: string;
+    let sshIdentity: string;
+    const seed = (patch?: (objs: KubeObject[]) => void) => {
+        const objs = seedCluster({ url: URL, ageKey, sshIdentity, knownHosts: KNOWN_HOSTS });
+        patch?.(objs);
+        return new FakeCluster().add(...objs);
+    };
+    const obj = (objs: KubeObject[], kind: string, name: string) =>
+        objs.find((o) => o.kind === kind && o.metadata.name === name)!;
+
+    before(async () => {
+        const s = await stackWithSecrets("prod");
+        ageKey = s.config[`${P}:ageKey`] as string;
+        sshIdentity = s.sshIdentity;
+        const parsed = await parseStackConfig(rawConfig(s.config, s.secretKeys));
+        if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+        want = desiredState(parsed.config);
+    });
+
+    it("finds the root, adopts the install, source, Secrets and layers, and changes only deletionPolicy", () => {
+        const plan = planTakeover(seed(), want);
+        expect(plan.refusals).to.deep.equal([]);
+        expect(plan.root && describeRef(plan.root.ref)).to.equal(
+            "Kustomization flux-system/flux-system",
+        );
+        expect(plan.fluxVersion).to.equal("v2.9.5");
+        expect(plan.adopted.map(describeRef)).to.have.members([
+            "Namespace flux-system",
+            ...SEED_CRDS.map((n) => `CustomResourceDefinition ${n}`),
+            "GitRepository flux-system/flux-system",
+            "Kustomization flux-system/infrastructure",
+            "Kustomization flux-system/databases",
+            "Kustomization flux-system/apps",
+            "Secret flux-system/sops-age",
+            "Secret flux-system/flux-system",
+        ]);
+        // The seed has no deletionPolicy; the prod stack keeps the databases on removal.
+        expect(plan.changes).to.deep.equal([
+            {
+                object: "Kustomization flux-system/databases",
+                field: "spec.deletionPolicy",
+                from: undefined,
+                to: "Orphan",
+            },
+        ]);
+        expect(plan.created).to.deep.equal([]);
+        expect(plan.leftAlone).to.deep.equal([]);
+    });
+
+    it("reports a Flux upgrade as a change", () => {
+        const c = new FakeCluster().add(
+            ...seedCluster({
+                fluxVersion: "v2.7.5",
+                url: URL,
+                ageKey,
+                sshIdentity,
+                knownHosts: KNOWN_HOSTS,
+            }),
+        );
+        const plan = planTakeover(c, want);
+        expect(plan.refusals).to.deep.equal([]);
+        expect(plan.changes).to.deep.include({
+            object: "Flux install",
+            field: "version (flux.version)",
+            from: "v2.7.5",
+            to: "v2.9.5",
+        });
+    });
+
+    it("refuses a cluster without Flux", () => {
+        const plan = planTakeover(new FakeCluster(), want);
+        expect(plan.refusals).to.deep.equal([
+            "no Flux bootstrap found: the cluster has no Kustomization CRD (kustomizations.kustomize.toolkit.fluxcd.io). " +
+                "For a cluster without Flux, run `pulumi up` directly.",
+        ]);
+    });
+
+    it("refuses Flux installed without a bootstrap root Kustomization", () => {
+        const c = seed((objs) => objs.splice(objs.indexOf(obj(objs, "Kustomization", NS)), 1));
+        const [refusal] = planTakeover(c, want).refusals;
+        expect(refusal).to.match(
+            /^no Flux bootstrap found: no Kustomization in namespace flux-system has the GitRepository flux-system/,
+        );
+    });
+
+    for (const version of ["v2.6.3", "v2.10.0", undefined]) {
+        it(`refuses Flux ${version ?? "without a version label"}`, () => {
+            const c = seed((objs) => {
+                const crd = obj(objs, "CustomResourceDefinition", SEED_CRDS[0]);
+                if (version === undefined) delete crd.metadata.labels!["app.kubernetes.io/version"];
+                else crd.metadata.labels!["app.kubernetes.io/version"] = version;
+            });
+            const refusals = planTakeover(c, want).refusals;
+            expect(refusals).to.have.length(1);
+            expect(refusals[0]).to.equal(
+                `Flux version ${version ?? "(unknown: the CRD has no app.kubernetes.io/version label)"} is not one this takeover handles: ` +
+                    "expected v2.7.x to v2.9.x, as installed by `flux bootstrap`. Upgrade the cluster with `flux bootstrap` first.",
+            );
+        });
+    }
+
+    it("refuses when the source or a layer is not Ready, with Flux's message, all at once", () => {
+        const c = seed((objs) => {
+            obj(objs, "GitRepository", NS).status = {
+                conditions: [
+                    {
+                        type: "Ready",
+                        status: "False",
+                        reason: "GitOperationFailed",
+                        message: "auth failed",
+                    },
+                ],
+            };
+            obj(objs, "Kustomization", "databases").status = {
+                conditions: [
+                    {
+                        type: "Ready",
+                        status: "False",
+                        reason: "HealthCheckFailed",
+                        message: "timeout",
+                    },
+                ],
+            };
+        });
+        expect(planTakeover(c, want).refusals).to.deep.equal([
+            "GitRepository flux-system/flux-system is not Ready (GitOperationFailed: auth failed); fix the source first",
+            "Kustomization flux-system/databases is not Ready (HealthCheckFailed: timeout); fix the layer first",
+        ]);
+    });
+
+    it("refuses a layer field the config does not set, and lists changed fields", () => {
+        const c = seed((objs) => {
+            obj(objs, "Kustomization", "apps").spec.wait = true;
+            obj(objs, "Kustomization", "apps").spec.interval = "5m";
+        });
+        const plan = planTakeover(c, want);
+        expect(plan.refusals).to.deep.equal([
+            "Kustomization flux-system/apps has spec.wait: true, which flux-gitops:layers.apps does not set; after the takeover " +
+                "nothing would remove it: set it in the stack config or remove it from Git first",
+        ]);
+        expect(plan.changes).to.deep.include({
+            object: "Kustomization flux-system/apps",
+            field: "spec.interval",
+            from: "5m",
+            to: "10m0s",
+        });
+    });
+
+    it("refuses a bootstrap Kustomization that is not a layer of the stack", () => {
+        const c = seed((objs) => {
+            const extra = structuredClone(obj(objs, "Kustomization", "apps"));
+            extra.metadata.name = "monitoring";
+            objs.push(extra);
+            obj(objs, "Kustomization", NS).status.inventory.entries.push({
+                id: `${NS}_monitoring_kustomize.toolkit.fluxcd.io_Kustomization`,
+                v: "v1",
+            });
+        });
+        expect(planTakeover(c, want).refusals).to.deep.equal([
+            "Kustomization flux-system/monitoring is applied by the bootstrap but is not a layer of this stack; after the " +
+                "takeover nothing would manage it: add it to flux-gitops:layers, or remove it from Git and let Flux prune it first",
+        ]);
+    });
+
+    it("refuses Secrets that differ from the config without showing their values", () => {
+        const c = seed((objs) => {
+            obj(objs, "Secret", "sops-age").data["age.agekey"] =
+                Buffer.from("AGE-SECRET-KEY-1OTHER").toString("base64");
+            obj(objs, "Secret", NS).type = "kubernetes.io/ssh-auth";
+        });
+        const plan = planTakeover(c, want);
+        expect(plan.refusals).to.deep.equal([
+            "Secret flux-system/sops-age: data key age.agekey differs from flux-gitops:ageKey; set flux-gitops:ageKey to the " +
+                "value in the cluster (or rotate after the takeover), so the takeover changes no credential",
+            "Secret flux-system/flux-system has type kubernetes.io/ssh-auth; the stack declares type Opaque, and a Secret's " +
+                "type cannot change in place: re-create it with type Opaque (kubectl create secret generic) before the takeover",
+        ]);
+        const printed = formatPlan("prod", plan);
+        expect(printed).not.to.contain("AGE-SECRET-KEY");
+        expect(printed).not.to.contain(sshIdentity.split("\n")[1]);
+    });
+
+    it("takes a credential that differs only by the final newline pulumi config set drops as the same", async () => {
+        const c = seed((objs) => {
+            const s = obj(objs, "Secret", "sops-age");
+            s.data["age.agekey"] = Buffer.from(`${ageKey}\n`).toString("base64");
+        });
+        const plan = planTakeover(c, want);
+        expect(plan.refusals).to.deep.equal([]);
+        expect(plan.changes).to.deep.include({
+            object: "Secret flux-system/sops-age",
+            field: "data.age.agekey",
+            from: "(the same value with a trailing newline)",
+            to: "the value of flux-gitops:ageKey",
+        });
+        // Written as the stack has it before the release, so no previous owner holds another value.
+        await neutralise(c, plan, { timeoutMs: 1000, log: () => undefined });
+        const data = find(c, "Secret", "sops-age")!.data["age.agekey"];
+        expect(Buffer.from(data, "base64").toString("utf8")).to.equal(ageKey);
+        expect(formatPlan("prod", plan)).not.to.contain("AGE-SECRET-KEY");
+    });
+
+    it("relies on the create-by-apply of @pulumi/kubernetes 4.x up to 4.28 only", () => {
+        expect(providerRefusal("4.25.0")).to.equal(undefined);
+        expect(providerRefusal("4.28.1")).to.equal(undefined);
+        expect(providerRefusal("4.29.0")).to.match(
+            /^@pulumi\/kubernetes 4.29.0 is not one this takeover handles/,
+        );
+        expect(providerRefusal("5.0.0")).to.match(/^@pulumi\/kubernetes 5.0.0 is not one/);
+    });
+
+    describe("neutralising the root", () => {
+        let c: FakeCluster;
+        let uids: Map<string, string>;
+
+        before(async () => {
+            c = seed();
+            uids = new Map(
+                [...c.objects.values()].map((o) => [
+                    `${o.kind}/${o.metadata.name}`,
+                    o.metadata.uid!,
+                ]),
+            );
+            await neutralise(c, planTakeover(c, want), { timeoutMs: 1000, log: () => undefined });
+        });
+
+        it("deletes the root and nothing else: every other object keeps its UID", () => {
+            expect(
+                c.writes.filter((w) => w.startsWith("delete") || w.startsWith("pruned")),
+            ).to.deep.equal(["delete Kustomization/flux-system"]);
+            const left = new Map(
+                [...c.objects.values()].map((o) => [
+                    `${o.kind}/${o.metadata.name}`,
+                    o.metadata.uid!,
+                ]),
+            );
+            uids.delete("Kustomization/flux-system");
+            expect(left).to.deep.equal(uids);
+        });
+
+        it("suspends it with deletionPolicy Orphan before anything else", () => {
+            expect(c.writes[0]).to.equal("patch Kustomization/flux-system");
+        });
+
+        it("leaves no Flux owner label on any object", () => {
+            for (const o of c.objects.values()) {
+                expect(
+                    Object.keys(o.metadata.labels ?? {}),
+                    `${o.kind}/${o.metadata.name}`,
+                ).not.to.include.members([
+                    "kustomize.toolkit.fluxcd.io/name",
+                    "kustomize.toolkit.fluxcd.io/namespace",
+                ]);
+            }
+        });
+
+        it("drops kustomize-controller's and kubectl's ownership, keeps status entries", () => {
+            for (const o of c.objects.values()) {
+                const entries = o.metadata.managedFields ?? [];
+                expect(
+                    entries.filter(
+                        (e) => e.manager === "kustomize-controller" && e.operation === "Apply",
+                    ),
+                ).to.deep.equal([]);
+            }
+            expect(find(c, "Kustomization", "apps")!.metadata.managedFields).to.deep.equal([
+                {
+                    manager: "kustomize-controller",
+                    operation: "Update",
+                    subresource: "status",
+                    fieldsV1: {},
+                },
+            ]);
+            // Created by hand with kubectl create secret: Pulumi is its only owner now.
+            expect(find(c, "Secret", "sops-age")!.metadata.managedFields).to.deep.equal([]);
+        });
+    });
+
+    it("after a run that stopped once the root was gone, --resume finishes the release", async () => {
+        const c = seed();
+        // The run stopped before step 4: kustomize-controller still owns the fields.
+        const root = planTakeover(c, want).root!.ref;
+        c.mergePatch(root, { spec: { suspend: true, deletionPolicy: "Orphan" } });
+        c.delete(root);
+        expect(planTakeover(c, want).refusals[0]).to.match(/run it again with --resume\)$/);
+        const plan = planTakeover(c, want, { resume: true });
+        expect(plan.refusals).to.deep.equal([]);
+        expect(plan.adopted.map(describeRef)).to.include.members([
+            "Namespace flux-system",
+            "Kustomization flux-system/databases",
+            `CustomResourceDefinition ${SEED_CRDS[0]}`,
+        ]);
+        await neutralise(c, plan, { timeoutMs: 1000, log: () => undefined });
+        expect(c.writes.filter((w) => !w.startsWith("patch"))).to.deep.equal([
+            "delete Kustomization/flux-system",
+        ]);
+        for (const o of c.objects.values()) {
+            expect(o.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"]).to.equal(undefined);
+            expect(o.metadata.managedFields?.filter((e) => e.operation === "Apply")).to.deep.equal(
+                [],
+            );
+        }
+    });
+
+    it("flux-gitops:takeover accepts true/false as pulumi config set stores them, and nothing else", async () => {
+        const s = await stackWithSecrets("prod");
+        const parse = (v: unknown) =>
+            parseStackConfig(rawConfig({ ...s.config, [`${P}:takeover`]: v }, s.secretKeys));
+        const on = await parse("true");
+        expect(on.ok && on.config.takeover).to.equal(true);
+        const off = await parse("false");
+        expect(off.ok && off.config.takeover).to.equal(false);
+        const bad = await parse("yes");
+        expect(bad.ok ? [] : bad.problems).to.deep.equal([
+            { key: "flux-gitops:takeover", value: '"yes"', expected: "true or false" },
+        ]);
+    });
+
+    it("without neutralising first, deleting the root prunes the cluster (what README used to advise)", () => {
+        const c = seed();
+        c.delete({
+            group: "kustomize.toolkit.fluxcd.io",
+            version: "v1",
+            kind: "Kustomization",
+            namespace: NS,
+            name: NS,
+        });
+        expect(c.writes.filter((w) => w.startsWith("pruned"))).to.have.length(
+            1 + SEED_CRDS.length + 3 + 1,
+        );
+    });
+});
