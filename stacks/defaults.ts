@@ -81,3 +81,8 @@ export const SEED_LAYERS: Record<string, LayerSettings> = {
         healthChecks: [helmRelease("authentik", "authentik")],
     },
 };
+
+/** Own keys only: a layer called `constructor` is not a seed layer. */
+export function isSeedLayer(name: string): boolean {
+    return Object.hasOwn(SEED_LAYERS, name);
+}

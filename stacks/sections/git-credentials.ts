@@ -1,0 +1,73 @@
+import { configKey } from "../problems";
+import { GitAuthKind } from "../types";
+import { SectionContext } from "./context";
+import { readSecret, SecretKey, secretProblem } from "./secrets";
+
+/** The Git secret keys, plain here; the loader wraps them as Pulumi secrets. */
+export type GitCredentials = Partial<Record<SecretKey, string>>;
+
+const GIT_SECRET_KEYS = [
+    "gitSshIdentity",
+    "gitKnownHosts",
+    "gitUsername",
+    "gitPassword",
+    "gitBearerToken",
+] as const;
+
+const AUTH_SECRETS: Record<GitAuthKind, SecretKey[]> = {
+    ssh: ["gitSshIdentity", "gitKnownHosts"],
+    basic: ["gitUsername", "gitPassword"],
+    bearer: ["gitBearerToken"],
+    none: [],
+};
+
+const EXPECTED: Record<(typeof GIT_SECRET_KEYS)[number], string> = {
+    gitSshIdentity: "a private SSH key in PEM or OpenSSH form (-----BEGIN … PRIVATE KEY-----)",
+    gitKnownHosts:
+        "known_hosts lines for the Git host (`ssh-keyscan <host>`), each `<host> <key-type> <key>`",
+    gitUsername: "the Git username",
+    gitPassword: "the Git password or access token",
+    gitBearerToken: "a bearer token for the Git host",
+};
+
+const SHAPE: Partial<Record<SecretKey, (v: string) => boolean>> = {
+    gitSshIdentity: (v) =>
+        /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v) && /-----END [A-Z ]*PRIVATE KEY-----/.test(v),
+    gitKnownHosts: (v) =>
+        v
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter((l) => l !== "" && !l.startsWith("#"))
+            .every((l) => l.split(/\s+/).length >= 3),
+};
+
+/** The Git secret keys `auth` needs, each present and well-formed; the others must be unset. */
+export function parseGitCredentials(
+    ctx: SectionContext,
+    auth: GitAuthKind,
+): GitCredentials | undefined {
+    const before = ctx.problems.count;
+    const authKey = configKey(["git", "auth"]);
+    const credentials: GitCredentials = {};
+    for (const name of GIT_SECRET_KEYS) {
+        const needed = AUTH_SECRETS[auth].includes(name);
+        if (!needed) {
+            if (ctx.raw[name] !== undefined) {
+                secretProblem(
+                    ctx,
+                    name,
+                    `not set when \`${authKey}\` is ${auth}; remove it or change the auth`,
+                );
+            }
+            continue;
+        }
+        const v = readSecret(ctx, name);
+        if (ctx.raw[name] === undefined) {
+            secretProblem(ctx, name, `${EXPECTED[name]}, required when \`${authKey}\` is ${auth}`);
+        } else if (v !== undefined) {
+            if (SHAPE[name]?.(v) ?? true) credentials[name] = v;
+            else secretProblem(ctx, name, EXPECTED[name]);
+        }
+    }
+    return ctx.problems.count > before ? undefined : credentials;
+}

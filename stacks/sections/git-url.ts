@@ -1,0 +1,41 @@
+import { EXPECT } from "../schema";
+
+export type UrlCheck =
+    | { ok: true; url: string; scheme: "ssh" | "https" | "http" }
+    | { ok: false; expected: string; hasCredentials?: boolean };
+
+/** Accepts what Flux's GitRepository accepts; explains the usual mistakes. */
+export function checkGitUrl(url: string | undefined): UrlCheck {
+    if (url === undefined || url.trim() === "") {
+        return { ok: false, expected: `${EXPECT.gitUrl}; it is required` };
+    }
+    const scp = /^([^@/\s]+@)?([^:/\s]+):(?!\/\/)(.+)$/.exec(url);
+    if (scp !== null) {
+        const hint = `ssh://${scp[1] ?? "git@"}${scp[2]}/${scp[3].replace(/^\//, "")}`;
+        return {
+            ok: false,
+            expected: `${EXPECT.gitUrl}; Flux does not take scp-style addresses, write ${hint}`,
+        };
+    }
+    let parsed: URL;
+    try {
+        parsed = new URL(url);
+    } catch {
+        return { ok: false, expected: EXPECT.gitUrl };
+    }
+    const scheme = parsed.protocol.replace(/:$/, "");
+    if (scheme !== "ssh" && scheme !== "https" && scheme !== "http") {
+        return { ok: false, expected: EXPECT.gitUrl };
+    }
+    if (parsed.hostname === "" || parsed.pathname === "" || parsed.pathname === "/") {
+        return { ok: false, expected: `${EXPECT.gitUrl}; it needs a host and a repository path` };
+    }
+    if (parsed.password !== "" || (scheme !== "ssh" && parsed.username !== "")) {
+        return {
+            ok: false,
+            hasCredentials: true,
+            expected: `${EXPECT.gitUrl} without credentials; put them in the git secrets (see README)`,
+        };
+    }
+    return { ok: true, url, scheme };
+}

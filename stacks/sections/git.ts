@@ -1,0 +1,65 @@
+import * as d from "../defaults";
+import { gitSchema } from "../schema";
+import { GitAuthKind, GitRef, GitSettings } from "../types";
+import { parseSection, SectionContext } from "./context";
+import { GitCredentials, parseGitCredentials } from "./git-credentials";
+import { checkGitUrl } from "./git-url";
+
+/** The Git source with its credentials still plain; the loader wraps them as Pulumi secrets. */
+export type ParsedGit = Omit<GitSettings, "auth"> & {
+    auth: GitAuthKind;
+    credentials: GitCredentials;
+};
+
+/** `git` and the Git secret keys: URL, revision, auth kind and the credentials it needs. */
+export function parseGit(ctx: SectionContext): ParsedGit | undefined {
+    const git = parseSection(ctx, "git", gitSchema);
+    if (git === undefined) return undefined;
+    const url = checkGitUrl(git.url);
+    if (!url.ok) {
+        if (url.hasCredentials) {
+            ctx.problems.addDescribed(
+                "git",
+                ["url"],
+                "[contains credentials, not shown]",
+                url.expected,
+            );
+        } else {
+            ctx.problems.add("git", ["url"], git.url, url.expected);
+        }
+        // Which credentials belong depends on the URL's scheme: judge them only for a valid URL.
+        return undefined;
+    }
+    const auth = git.auth ?? (url.scheme === "ssh" ? "ssh" : "none");
+    if (!authFitsScheme(ctx, url.scheme, auth, git.auth)) return undefined;
+    const credentials = parseGitCredentials(ctx, auth);
+    if (credentials === undefined) return undefined;
+    return {
+        repositoryName: git.repositoryName ?? d.DEFAULT_GIT_REPOSITORY_NAME,
+        url: url.url,
+        ref: (git.ref as GitRef | undefined) ?? { branch: d.DEFAULT_GIT_BRANCH },
+        interval: git.interval ?? d.DEFAULT_GIT_INTERVAL,
+        secretName: git.secretName ?? d.DEFAULT_GIT_SECRET_NAME,
+        auth,
+        credentials,
+    };
+}
+
+/** ssh needs ssh://; basic and bearer need https://, where credentials are not sent in clear. */
+function authFitsScheme(
+    ctx: SectionContext,
+    scheme: "ssh" | "https" | "http",
+    auth: GitAuthKind,
+    given: GitAuthKind | undefined,
+): boolean {
+    let expected: string | undefined;
+    if (scheme === "ssh" && auth !== "ssh") {
+        expected = "ssh (or unset) for an ssh:// URL";
+    } else if (scheme !== "ssh" && auth === "ssh") {
+        expected = "basic, bearer or none for an http(s):// URL; ssh needs an ssh:// URL";
+    } else if (scheme === "http" && auth !== "none") {
+        expected = "none for a plain http:// URL; credentials are only sent over https://";
+    }
+    if (expected !== undefined) ctx.problems.add("git", ["auth"], given, expected);
+    return expected === undefined;
+}
