@@ -1,4 +1,5 @@
 import { FluxInstall, FluxLayers, GitSource, SopsAgeSecret } from "./components";
+import { KUSTOMIZE_CONTROLLER } from "./components/flux-manifest";
 import { loadStackConfig } from "./stacks";
 
 /**
@@ -37,6 +38,10 @@ export = async () => {
             layers: config.layers,
             sourceRef: { kind: "GitRepository", name: source.repositoryName },
             decryptionSecretName: sopsAge.secretName,
+            // The lockdown's default service account may do nothing; the layers are the platform's own.
+            ...(config.flux.options.multitenant === true && {
+                serviceAccountName: KUSTOMIZE_CONTROLLER,
+            }),
             readinessEnabled: config.readiness.enabled,
         },
         { dependsOn: [flux, sopsAge, source] },

@@ -71,8 +71,17 @@ export function toStackConfig(c: ParsedConfig): StackConfig {
             auth = { kind: "none" };
     }
     const { credentials: _unused, ...git } = c.git;
+    const { pullSecret, ...flux } = c.flux;
     return {
-        flux: c.flux,
+        flux: {
+            ...flux,
+            ...(pullSecret !== undefined && {
+                pullSecret: {
+                    name: pullSecret.name,
+                    dockerConfigJson: s(pullSecret.dockerConfigJson),
+                },
+            }),
+        },
         git: { ...git, auth },
         sops: {
             secretName: c.sops.secretName,

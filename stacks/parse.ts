@@ -2,14 +2,14 @@ import { ConfigProblem } from "./errors";
 import { Problems } from "./problems";
 import { RawConfig } from "./raw";
 import { SectionContext } from "./sections/context";
-import { parseFlux } from "./sections/flux";
+import { parseFlux, ParsedFlux } from "./sections/flux";
 import { parseGit, ParsedGit } from "./sections/git";
 import { parseLayers } from "./sections/layers";
 import { parseReadiness } from "./sections/readiness";
 import { SECRET_KEYS } from "./sections/secrets";
 import { parseSops, SopsSettings } from "./sections/sops";
 import * as d from "./defaults";
-import { FluxSettings, Layer, ReadinessSettings } from "./types";
+import { Layer, ReadinessSettings } from "./types";
 
 export { RawConfig, RawValue } from "./raw";
 export { SECRET_KEYS } from "./sections/secrets";
@@ -21,7 +21,7 @@ const SECTIONS = ["flux", "git", "sops", "readiness", "layers"] as const;
 
 /** Validated settings with secrets still as plain strings; the loader wraps them as Pulumi secrets. */
 export interface ParsedConfig {
-    flux: FluxSettings;
+    flux: ParsedFlux;
     git: ParsedGit;
     sops: SopsSettings;
     readiness: ReadinessSettings;
@@ -51,7 +51,7 @@ export async function parseStackConfig(
         baseDir: opts.baseDir ?? process.cwd(),
     };
     checkKnownKeys(ctx);
-    const flux = parseFlux(ctx);
+    const flux = await parseFlux(ctx);
     const git = parseGit(ctx);
     const sops = await parseSops(ctx);
     const readiness = parseReadiness(ctx);

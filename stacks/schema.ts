@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DURATION_PATTERN } from "./duration";
+import { installOptionsShape } from "./flux-install-schema";
 import { DELETION_POLICIES } from "./types";
 
 /** What each kind of value must look like; these texts end up in error messages. */
@@ -69,6 +70,7 @@ export const fluxSchema = obj({
             error: EXPECT.manifest,
         })
         .optional(),
+    ...installOptionsShape,
 });
 
 const refValue = z

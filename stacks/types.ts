@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { InstallOptions, KubeObject } from "../components/flux-manifest";
 
 /** A `healthChecks` entry of a Flux Kustomization. */
 export interface HealthCheckRef {
@@ -90,6 +91,18 @@ export interface FluxSettings {
     manifest: string;
     /** Leave the controllers and CRDs in the cluster when the stack is destroyed. */
     keepOnDestroy: boolean;
+    /** The manifest's pinned sha256, when the stack pins one. */
+    sha256?: string;
+    /** How the install differs from the manifest as published. */
+    options: InstallOptions;
+    /** The install's objects: the manifest with `options` applied (no secrets in them). */
+    objects: KubeObject[];
+}
+
+/** The image pull Secret's `.dockerconfigjson`, when `flux.imagePullSecret` is set. */
+export interface FluxPullSecret<S> {
+    name: string;
+    dockerConfigJson: S;
 }
 
 /** How `pulumi up` waits for Flux objects. */
@@ -102,7 +115,7 @@ export interface ReadinessSettings {
 
 /** The validated configuration of one stack: everything the components need. */
 export interface StackConfig {
-    flux: FluxSettings;
+    flux: FluxSettings & { pullSecret?: FluxPullSecret<pulumi.Output<string>> };
     git: GitSettings;
     sops: {
         secretName: string;

@@ -54,7 +54,7 @@ describe("install manifest: parsing", () => {
         );
     });
 
-    it("lists the controllers the manifest holds, from their Deployments", () => {
+    it("lists the controllers the manifest holds, from their labels", () => {
         expect(availableComponents(parseManifest(MANIFEST))).to.deep.equal([
             "helm-controller",
             "image-reflector-controller",

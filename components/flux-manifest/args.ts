@@ -55,6 +55,9 @@ export function withClusterDomain(objects: KubeObject[], domain: string): KubeOb
     });
 }
 
+/** The controller that applies Kustomizations, and the name of its service account. */
+export const KUSTOMIZE_CONTROLLER = "kustomize-controller";
+
 /** Controllers that resolve references to other Flux objects (the Operator's list). */
 export const CROSS_NAMESPACE_REF_CONTROLLERS = [
     "kustomize-controller",

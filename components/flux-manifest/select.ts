@@ -11,12 +11,15 @@ export const DEFAULT_COMPONENTS = [
     "notification-controller",
 ] as const;
 
-/** The controllers a manifest can install: the component label of its Deployments, sorted. */
+/**
+ * The controllers a manifest can install: every component label in it, sorted
+ * (a CRDs-only manifest names its controllers by its CRDs' labels).
+ */
 export function availableComponents(objects: KubeObject[]): string[] {
     const names = new Set<string>();
     for (const o of objects) {
         const c = o.metadata.labels?.[COMPONENT_LABEL];
-        if (o.kind === "Deployment" && c !== undefined) names.add(c);
+        if (c !== undefined) names.add(c);
     }
     return [...names].sort();
 }

@@ -21,6 +21,21 @@ const OFFLINE_HINT =
     "Offline or air-gapped: download it where the network allows (or run `flux install --export --version=<v> > flux-install.yaml`), " +
     "commit the file next to the project and set `flux-gitops:flux.manifest` to its path.";
 
+/** The manifest is not the one `flux.sha256` pins. */
+export class ChecksumMismatchError extends ManifestError {
+    constructor(
+        where: string,
+        public readonly actual: string,
+        public readonly pinned: string,
+    ) {
+        super(
+            `The Flux install manifest ${where} has sha256 ${actual}, but \`flux-gitops:flux.sha256\` pins ${pinned}. ` +
+                "Nothing was deployed. If the change is expected (a new flux.version or manifest), review it and set the new checksum.",
+        );
+        this.name = "ChecksumMismatchError";
+    }
+}
+
 /** Downloads per process: a preview or update reads each URL once, however often it is asked for. */
 const downloads = new Map<string, Promise<string>>();
 
@@ -72,10 +87,7 @@ export function checkSha256(where: string, text: string, pinned: string | undefi
     if (pinned === undefined) return;
     const actual = sha256Hex(text);
     if (actual !== pinned.toLowerCase()) {
-        throw new ManifestError(
-            `The Flux install manifest ${where} has sha256 ${actual}, but \`flux-gitops:flux.sha256\` pins ${pinned}. ` +
-                "Nothing was deployed. If the change is expected (a new flux.version or manifest), review it and set the new checksum.",
-        );
+        throw new ChecksumMismatchError(where, actual, pinned);
     }
 }
 

@@ -3,19 +3,24 @@ import * as path from "path";
 import * as d from "../defaults";
 import { configKey } from "../problems";
 import { EXPECT, fluxSchema } from "../schema";
-import { FluxSettings } from "../types";
+import { FluxPullSecret, FluxSettings } from "../types";
 import { parseSection, SectionContext } from "./context";
+import { buildFluxInstall, parsePullSecret } from "./flux-install";
 
-/** `flux`: the release, namespace and install manifest. */
-export function parseFlux(ctx: SectionContext): FluxSettings | undefined {
+/** The flux section with the pull Secret's content still plain; the loader wraps it as a secret. */
+export type ParsedFlux = FluxSettings & { pullSecret?: FluxPullSecret<string> };
+
+/** `flux`: the release, namespace, install manifest and install options. */
+export async function parseFlux(ctx: SectionContext): Promise<ParsedFlux | undefined> {
     const flux = parseSection(ctx, "flux", fluxSchema);
     if (flux === undefined) return undefined;
     const before = ctx.problems.count;
-    const version = flux.version ?? d.DEFAULT_FLUX_VERSION;
-    const namespace = flux.namespace ?? d.DEFAULT_FLUX_NAMESPACE;
-    const manifest = flux.manifest ?? d.releaseManifestUrl(version);
+    const { version: v, namespace: ns, manifest: m, keepOnDestroy, sha256, ...options } = flux;
+    const version = v ?? d.DEFAULT_FLUX_VERSION;
+    const namespace = ns ?? d.DEFAULT_FLUX_NAMESPACE;
+    let manifest = m ?? d.releaseManifestUrl(version);
     const manifestKey = configKey(["flux", "manifest"]);
-    if (flux.manifest === undefined && namespace !== d.DEFAULT_FLUX_NAMESPACE) {
+    if (m === undefined && namespace !== d.DEFAULT_FLUX_NAMESPACE) {
         ctx.problems.add(
             "flux",
             ["namespace"],
@@ -24,19 +29,38 @@ export function parseFlux(ctx: SectionContext): FluxSettings | undefined {
                 `for another namespace set \`${manifestKey}\` to the output of \`flux install --export --namespace=${namespace}\``,
         );
     }
-    if (flux.manifest !== undefined && !flux.manifest.startsWith("https://")) {
-        const file = path.resolve(ctx.baseDir, flux.manifest);
+    if (m !== undefined && !m.startsWith("https://")) {
+        const file = path.resolve(ctx.baseDir, m);
         if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
             ctx.problems.add(
                 "flux",
                 ["manifest"],
-                flux.manifest,
+                m,
                 `${EXPECT.manifest}; no file exists at ${file}`,
             );
         }
+        manifest = file;
     }
-    if (ctx.problems.count > before) return undefined;
-    // Keeping Flux on destroy is the safe default: removing its CRDs would delete every
-    // HelmRelease, and helm-controller would uninstall the releases of orphaned layers too.
-    return { version, namespace, manifest, keepOnDestroy: flux.keepOnDestroy ?? true };
+    const pull = parsePullSecret(ctx, options);
+    if (ctx.problems.count > before || !pull.ok) return undefined;
+    const objects = await buildFluxInstall(
+        ctx,
+        { path: manifest, shown: m ?? manifest },
+        sha256,
+        options,
+    );
+    if (objects === undefined) return undefined;
+    return {
+        version,
+        namespace,
+        // The configured value, as the user wrote it (relative paths stay relative).
+        manifest: m ?? manifest,
+        // Keeping Flux on destroy is the safe default: removing its CRDs would delete every
+        // HelmRelease, and helm-controller would uninstall the releases of orphaned layers too.
+        keepOnDestroy: keepOnDestroy ?? true,
+        ...(sha256 !== undefined && { sha256 }),
+        options,
+        objects,
+        ...(pull.pullSecret !== undefined && { pullSecret: pull.pullSecret }),
+    };
 }

@@ -9,6 +9,7 @@ export const SECRET_KEYS = {
     gitUsername: { plainAllowed: true },
     gitPassword: { plainAllowed: false },
     gitBearerToken: { plainAllowed: false },
+    fluxRegistryCredentials: { plainAllowed: false },
 } as const;
 export type SecretKey = keyof typeof SECRET_KEYS;
 

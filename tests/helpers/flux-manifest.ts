@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { stringify } from "yaml";
 
 /**
@@ -180,4 +183,12 @@ export function syntheticInstallObjects(): Record<string, any>[] {
 /** The synthetic manifest as multi-document YAML (with a leading separator, like release files). */
 export function syntheticInstallManifest(objects = syntheticInstallObjects()): string {
     return `---\n${objects.map((o) => stringify(o)).join("---\n")}`;
+}
+
+/** The synthetic manifest (or the given objects) written to a fresh temp file; returns its path. */
+export function manifestFile(objects = syntheticInstallObjects()): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flux-manifest-"));
+    const file = path.join(dir, "install.yaml");
+    fs.writeFileSync(file, syntheticInstallManifest(objects));
+    return file;
 }

@@ -32,13 +32,15 @@ async function main(argv: string[]): Promise<void> {
         }
     }
     const run = await runProgram(config, secretKeys, { stack: "render" });
-    const docs = run.resources
-        .filter((r) => r.inputs.apiVersion !== undefined && r.inputs.kind !== undefined)
-        .map((r) => stringify(r.inputs));
-    const install = run.resources.find((r) => r.type === "kubernetes:yaml/v2:ConfigFile");
-    process.stdout.write(
-        `# Flux install manifest: ${install?.inputs.file}\n---\n${docs.join("---\n")}`,
-    );
+    // The install's objects first (as the program built them from the manifest), then the rest.
+    const install = run.resources.find((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
+    const objects = [
+        ...((install?.inputs.objs as object[] | undefined) ?? []),
+        ...run.resources
+            .filter((r) => r.inputs.apiVersion !== undefined && r.inputs.kind !== undefined)
+            .map((r) => r.inputs),
+    ];
+    process.stdout.write(objects.map((o) => `---\n${stringify(o)}`).join(""));
 }
 
 main(process.argv.slice(2)).catch((e) => {
