@@ -1,6 +1,6 @@
 import { FluxInstall, FluxLayers, GitSource, SopsAgeSecret } from "./components";
 import { KUSTOMIZE_CONTROLLER } from "./components/flux-manifest";
-import { loadStackConfig } from "./stacks";
+import { checkFluxUpgrade, loadStackConfig } from "./stacks";
 
 /**
  * Empty cluster to GitOps, in the order of the seed's diagram:
@@ -12,6 +12,8 @@ import { loadStackConfig } from "./stacks";
 export = async () => {
     // Config in: every value is validated, all problems reported at once, before anything is declared.
     const config = await loadStackConfig();
+    // A Flux upgrade that would strand objects in unserved API versions stops here, before any change.
+    await checkFluxUpgrade(config.flux);
 
     // Controllers and CRDs (gotk-components.yaml); every Flux object below waits for them.
     const flux = new FluxInstall("flux", config.flux);

@@ -6,3 +6,4 @@ export * from "./patches";
 export * from "./scheduling";
 export * from "./select";
 export * from "./source";
+export * from "./upgrade";

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import { LiveCrd } from "../../components/flux-manifest";
+import { setLiveCrdReader } from "../../stacks/live-crds";
 
 /** A resource the program registered, as the engine would have seen it. */
 export interface Registered {
@@ -48,7 +50,7 @@ export function promiseOf<T>(o: pulumi.Input<T>): Promise<T> {
 export async function runProgram(
     config: Record<string, unknown>,
     secretKeys: string[] = [],
-    opts: { stack?: string; preview?: boolean } = {},
+    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[] } = {},
 ): Promise<ProgramRun> {
     const run = await execute(config, secretKeys, opts);
     if (run.error !== undefined) throw run.error;
@@ -59,7 +61,7 @@ export async function runProgram(
 export async function runFailingProgram(
     config: Record<string, unknown>,
     secretKeys: string[] = [],
-    opts: { stack?: string } = {},
+    opts: { stack?: string; liveCrds?: LiveCrd[] } = {},
 ): Promise<ProgramRun & { error: unknown }> {
     const run = await execute(config, secretKeys, opts);
     if (run.error === undefined) throw new Error("the program succeeded; a failure was expected");
@@ -69,8 +71,13 @@ export async function runFailingProgram(
 async function execute(
     config: Record<string, unknown>,
     secretKeys: string[],
-    opts: { stack?: string; preview?: boolean },
+    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[] },
 ): Promise<ProgramRun & { error?: unknown }> {
+    // No cluster under mocks: the CRDs the test says are live (a fresh cluster by default).
+    const live = opts.liveCrds ?? [];
+    const realReader = setLiveCrdReader(async (names) =>
+        live.filter((c) => names.includes(c.name)),
+    );
     const byUrn = new Map<string, Registered>();
     const pending: Promise<unknown>[] = [];
     await pulumi.runtime.setMocks(
@@ -141,6 +148,8 @@ async function execute(
         await Promise.all(pending);
         await new Promise((r) => setImmediate(r));
     }
+    // Programs run later in this process (the e2e suite's inline program) read the real cluster.
+    setLiveCrdReader(realReader);
     return { resources: [...byUrn.values()], outputs, error };
 }
 
