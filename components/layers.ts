@@ -7,8 +7,8 @@ export const KUSTOMIZATION_API_VERSION = "kustomize.toolkit.fluxcd.io/v1";
 
 /** What every layer shares. */
 export interface LayerContext {
-    /** The GitRepository the layers build from. */
-    sourceRef: { kind: "GitRepository"; name: string };
+    /** The GitRepository or OCIRepository the layers build from. */
+    sourceRef: { kind: "GitRepository" | "OCIRepository"; name: string };
     /** The Secret holding the age key (`decryption.secretRef`). */
     decryptionSecretName: string;
     /**

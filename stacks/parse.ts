@@ -5,6 +5,7 @@ import { SectionContext } from "./sections/context";
 import { parseFlux, ParsedFlux } from "./sections/flux";
 import { parseGit, ParsedGit } from "./sections/git";
 import { parseLayers } from "./sections/layers";
+import { parseOci, ParsedOci } from "./sections/oci";
 import { parseReadiness } from "./sections/readiness";
 import { SECRET_KEYS } from "./sections/secrets";
 import { parseSops, SopsSettings } from "./sections/sops";
@@ -17,12 +18,15 @@ export { checkGitUrl } from "./sections/git-url";
 export { configKey } from "./problems";
 
 /** The structured config keys, one section parser each (see sections/context.ts). */
-const SECTIONS = ["flux", "git", "sops", "readiness", "layers"] as const;
+const SECTIONS = ["flux", "git", "oci", "sops", "readiness", "layers"] as const;
 
 /** Validated settings with secrets still as plain strings; the loader wraps them as Pulumi secrets. */
 export interface ParsedConfig {
     flux: ParsedFlux;
-    git: ParsedGit;
+    /** Unset when `oci` is the source. */
+    git?: ParsedGit;
+    /** Set instead of `git` for an OCI source. */
+    oci?: ParsedOci;
     sops: SopsSettings;
     readiness: ReadinessSettings;
     layers: Layer[];
@@ -52,21 +56,34 @@ export async function parseStackConfig(
     };
     checkKnownKeys(ctx);
     const flux = await parseFlux(ctx);
-    const git = parseGit(ctx);
+    // One source for the layers: an OCIRepository when `oci` is set, else the GitRepository.
+    const useOci = ctx.raw.oci !== undefined;
+    const oci = useOci ? parseOci(ctx) : undefined;
+    const git = useOci ? undefined : parseGit(ctx);
     const sops = await parseSops(ctx);
     const readiness = parseReadiness(ctx);
     const layers = parseLayers(ctx, readiness?.timeout ?? d.DEFAULT_READINESS_TIMEOUT);
     if (
         ctx.problems.count > 0 ||
         flux === undefined ||
-        git === undefined ||
+        (useOci ? oci === undefined : git === undefined) ||
         sops === undefined ||
         readiness === undefined ||
         layers === undefined
     ) {
         return { ok: false, problems: ctx.problems.sorted() };
     }
-    return { ok: true, config: { flux, git, sops, readiness, layers } };
+    return {
+        ok: true,
+        config: {
+            flux,
+            ...(git !== undefined && { git }),
+            ...(oci !== undefined && { oci }),
+            sops,
+            readiness,
+            layers,
+        },
+    };
 }
 
 /** Typos in key names would otherwise be silently ignored. */

@@ -18,6 +18,7 @@ export const EXPECT = {
     gitRefValue: "a non-empty string without spaces",
     commit: "a full commit SHA (40 or 64 hex characters)",
     gitAuth: "one of ssh, basic, bearer or none",
+    gitProvider: "generic or github (GitHub App authentication)",
     apiVersion: "an apiVersion such as helm.toolkit.fluxcd.io/v2 or v1",
     kind: "a Kubernetes kind such as HelmRelease",
     deletionPolicy: `one of ${DELETION_POLICIES.join(", ")}`,
@@ -92,6 +93,7 @@ export const gitSchema = obj({
     ref: gitRefSchema.optional(),
     interval: duration.optional(),
     auth: z.enum(["ssh", "basic", "bearer", "none"], { error: EXPECT.gitAuth }).optional(),
+    provider: z.enum(["generic", "github"], { error: EXPECT.gitProvider }).optional(),
     repositoryName: dnsSubdomain.optional(),
     secretName: dnsSubdomain.optional(),
 });

@@ -61,7 +61,13 @@ export type GitAuth =
     | { kind: "none" }
     | { kind: "ssh"; identity: pulumi.Output<string>; knownHosts: pulumi.Output<string> }
     | { kind: "basic"; username: pulumi.Output<string>; password: pulumi.Output<string> }
-    | { kind: "bearer"; bearerToken: pulumi.Output<string> };
+    | { kind: "bearer"; bearerToken: pulumi.Output<string> }
+    | {
+          kind: "github";
+          appId: pulumi.Output<string>;
+          installationId: pulumi.Output<string>;
+          privateKey: pulumi.Output<string>;
+      };
 
 export type GitAuthKind = GitAuth["kind"];
 
@@ -79,6 +85,28 @@ export interface GitSettings {
     secretName: string;
     /** Credentials, as Pulumi secrets. */
     auth: GitAuth;
+    /** PEM CA certificates the https:// server's certificate is verified with (`ca.crt` of the auth Secret). */
+    caBundle?: pulumi.Output<string>;
+}
+
+/** Which artifact of the OCI repository Flux follows; exactly one is set. */
+export type OciRef = { tag: string } | { semver: string } | { digest: string };
+
+/** An OCIRepository as the layers' source (Flux's gitless mode). */
+export interface OciSettings {
+    /** OCIRepository name the layers' `sourceRef` points at. */
+    repositoryName: string;
+    /** `oci://` URL of the artifact repository. */
+    url: string;
+    ref: OciRef;
+    /** How often Flux checks for a new artifact (Flux duration). */
+    interval: string;
+    /** `generic` authenticates with the pull Secret; the cloud providers with workload identity. */
+    provider: "generic" | "aws" | "azure" | "gcp";
+    /** Name of the pull Secret; unused without credentials. */
+    secretName: string;
+    /** `.dockerconfigjson` of the pull Secret, as a Pulumi secret; unset for a public repository. */
+    dockerConfigJson?: pulumi.Output<string>;
 }
 
 /** The Flux release and where it is installed from. */
@@ -116,7 +144,10 @@ export interface ReadinessSettings {
 /** The validated configuration of one stack: everything the components need. */
 export interface StackConfig {
     flux: FluxSettings & { pullSecret?: FluxPullSecret<pulumi.Output<string>> };
-    git: GitSettings;
+    /** The Git source; unset when `oci` is the layers' source. */
+    git?: GitSettings;
+    /** The OCI source; unset when Git is. */
+    oci?: OciSettings;
     sops: {
         secretName: string;
         /** The age identities, one per line, as a Pulumi secret. */
