@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { storedVersionConflicts, storedVersionRefusal } from "../components/flux-manifest";
+import {
+    droppedCrdRefusal,
+    droppedCrdsWithObjects,
+    storedVersionConflicts,
+    storedVersionRefusal,
+} from "../components/flux-manifest";
 import { liveCrdReader } from "./live-crds";
 import { FluxSettings } from "./types";
 
@@ -13,7 +18,8 @@ export class UpgradeRefusedError extends pulumi.RunError {
 
 /**
  * Before anything is declared: refuse an install whose CRDs no longer serve a
- * version the live CRDs still store objects in (the `flux migrate` problem).
+ * version the live CRDs still store objects in (the `flux migrate` problem),
+ * and one that would delete Flux CRDs that still hold objects.
  * A cluster that cannot be reached is not checked (the deployment itself will
  * fail there); a fresh cluster has no live CRDs and passes.
  */
@@ -36,4 +42,7 @@ export async function checkFluxUpgrade(flux: FluxSettings): Promise<void> {
     if (conflicts.length > 0) {
         throw new UpgradeRefusedError(storedVersionRefusal(flux.version, conflicts));
     }
+    // Kept on destroy, a CRD that leaves the install stays in the cluster with its objects.
+    const dropped = flux.keepOnDestroy ? [] : droppedCrdsWithObjects(live, flux.objects);
+    if (dropped.length > 0) throw new UpgradeRefusedError(droppedCrdRefusal(dropped));
 }

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import {
     buildInstallObjects,
+    droppedCrdRefusal,
+    droppedCrdsWithObjects,
     installChanges,
     KubeObject,
     servedVersions,
@@ -8,7 +10,7 @@ import {
     storedVersionRefusal,
 } from "../components/flux-manifest";
 import { UpgradeRefusedError } from "../stacks";
-import { stackWithSecrets } from "./helpers/fixtures";
+import { stackWithSecrets, withValue } from "./helpers/fixtures";
 import { crd, syntheticInstallManifest, syntheticInstallObjects } from "./helpers/flux-manifest";
 import { runFailingProgram, runProgram } from "./helpers/mocks";
 
@@ -187,5 +189,52 @@ describe("upgrades: the program refuses before declaring anything", () => {
             liveCrds: [{ name: GITREPOS, storedVersions: ["v1"] }],
         });
         expect(run.resources.length).to.be.greaterThan(0);
+    });
+});
+
+describe("upgrades: Flux CRDs that leave the install", () => {
+    const IMAGEPOLICIES = "imagepolicies.image.toolkit.fluxcd.io";
+    const next = build(syntheticInstallObjects()) as KubeObject[];
+
+    it("finds a live Flux CRD the install no longer holds that still has objects", () => {
+        expect(
+            droppedCrdsWithObjects(
+                [
+                    { name: IMAGEPOLICIES, storedVersions: ["v1"], objects: 3 },
+                    {
+                        name: "buckets.source.toolkit.fluxcd.io",
+                        storedVersions: ["v1"],
+                        objects: 0,
+                    },
+                    { name: GITREPOS, storedVersions: ["v1"], objects: 5 },
+                ],
+                next,
+            ),
+        ).to.deep.equal([{ crd: IMAGEPOLICIES, objects: 3 }]);
+    });
+
+    it("says how many objects would go and the ways out", () => {
+        expect(droppedCrdRefusal([{ crd: IMAGEPOLICIES, objects: 1 }]).split("\n")).to.deep.equal([
+            "Refusing to remove Flux CRDs that still hold objects (deleting a CRD deletes every object of its kind):",
+            `  - ${IMAGEPOLICIES}: 1 object`,
+            "Delete those objects first if they are no longer wanted, keep the component in `flux-gitops:flux.components`, or set `flux-gitops:flux.keepOnDestroy: true` so the CRDs stay in the cluster. Nothing was changed.",
+        ]);
+    });
+
+    it("the program refuses it only when the CRD would really be deleted", async () => {
+        const dev = await stackWithSecrets("dev");
+        const live = [{ name: IMAGEPOLICIES, storedVersions: ["v1"], objects: 2 }];
+        const refused = await runFailingProgram(dev.config, dev.secretKeys, { liveCrds: live });
+        expect(refused.error).to.be.instanceOf(UpgradeRefusedError);
+        expect((refused.error as Error).message).to.contain(`${IMAGEPOLICIES}: 2 objects`);
+        expect(refused.resources).to.deep.equal([]);
+        // Kept on destroy, the CRD stays in the cluster with its objects.
+        const kept = withValue(dev.config, "flux", ["keepOnDestroy"], true);
+        const run = await runProgram(kept, dev.secretKeys, { liveCrds: live });
+        expect(run.resources.length).to.be.greaterThan(0);
+        // An empty CRD loses nothing.
+        const empty = [{ ...live[0], objects: 0 }];
+        expect((await runProgram(dev.config, dev.secretKeys, { liveCrds: empty })).resources).to.not
+            .be.empty;
     });
 });

@@ -5,6 +5,36 @@ export interface LiveCrd {
     name: string;
     /** `status.storedVersions`: every API version objects of this kind may still be stored as in etcd. */
     storedVersions: string[];
+    /** How many objects of its kind exist; read only for Flux CRDs the new install no longer holds. */
+    objects?: number;
+}
+
+/** A Flux CRD in the cluster that the new install leaves out, while objects of its kind exist. */
+export interface DroppedCrd {
+    crd: string;
+    objects: number;
+}
+
+/**
+ * Flux CRDs the install would delete with objects still in them: Pulumi
+ * deletes a CRD that leaves the install (unless kept on destroy), and the API
+ * server then deletes every object of its kind.
+ */
+export function droppedCrdsWithObjects(live: LiveCrd[], next: KubeObject[]): DroppedCrd[] {
+    const kept = new Set(crdsOf(next).map((c) => c.metadata.name));
+    return live
+        .filter((l) => !kept.has(l.name) && (l.objects ?? 0) > 0)
+        .map((l) => ({ crd: l.name, objects: l.objects ?? 0 }));
+}
+
+/** Why removing the components is refused, and the ways out. */
+export function droppedCrdRefusal(dropped: DroppedCrd[]): string {
+    return [
+        "Refusing to remove Flux CRDs that still hold objects (deleting a CRD deletes every object of its kind):",
+        ...dropped.map((d) => `  - ${d.crd}: ${d.objects} object${d.objects === 1 ? "" : "s"}`),
+        "Delete those objects first if they are no longer wanted, keep the component in `flux-gitops:flux.components`, " +
+            "or set `flux-gitops:flux.keepOnDestroy: true` so the CRDs stay in the cluster. Nothing was changed.",
+    ].join("\n");
 }
 
 /** A CRD whose stored objects the new install could no longer read. */

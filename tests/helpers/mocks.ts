@@ -75,8 +75,9 @@ async function execute(
 ): Promise<ProgramRun & { error?: unknown }> {
     // No cluster under mocks: the CRDs the test says are live (a fresh cluster by default).
     const live = opts.liveCrds ?? [];
+    // Named CRDs as asked, and other Flux CRDs (those with an object count) as the labelled list.
     const realReader = setLiveCrdReader(async (names) =>
-        live.filter((c) => names.includes(c.name)),
+        live.filter((c) => names.includes(c.name) || c.objects !== undefined),
     );
     const byUrn = new Map<string, Registered>();
     const pending: Promise<unknown>[] = [];
