@@ -234,7 +234,7 @@ describe("upgrades: Flux CRDs that leave the install", () => {
         expect(run.resources.length).to.be.greaterThan(0);
         // An empty CRD loses nothing.
         const empty = [{ ...live[0], objects: 0 }];
-        expect((await runProgram(dev.config, dev.secretKeys, { liveCrds: empty })).resources).to.not
-            .be.empty;
+        const emptyRun = await runProgram(dev.config, dev.secretKeys, { liveCrds: empty });
+        expect(emptyRun.resources.length).to.be.greaterThan(0);
     });
 });
