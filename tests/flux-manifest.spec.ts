@@ -191,12 +191,8 @@ describe("install manifest: images", () => {
 
 describe("install manifest: scheduling and size", () => {
     const objs = buildInstallObjects(MANIFEST, {
-        scheduling: {
-            tolerations: [
-                { key: "dedicated", operator: "Equal", value: "flux", effect: "NoSchedule" },
-            ],
-            nodeSelector: { "node-role": "infra" },
-        },
+        tolerations: [{ key: "dedicated", operator: "Equal", value: "flux", effect: "NoSchedule" }],
+        nodeSelector: { "node-role": "infra" },
         controllers: {
             "kustomize-controller": {
                 tolerations: [{ key: "big", operator: "Exists" }],
@@ -464,7 +460,7 @@ describe("install manifest: purity", () => {
             imagePullSecret: "s",
             logLevel: "error",
             multitenant: true,
-            scheduling: { tolerations: [{ operator: "Exists" }] },
+            tolerations: [{ operator: "Exists" }],
         });
         expect(JSON.stringify(input)).to.equal(before);
     });

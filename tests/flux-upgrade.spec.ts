@@ -110,7 +110,7 @@ describe("upgrades: what an install change does to each object", () => {
             registry: "mirror.example/flux",
             logLevel: "debug",
             multitenant: true,
-            scheduling: { nodeSelector: { pool: "infra" } },
+            nodeSelector: { pool: "infra" },
         });
         const c = installChanges(before, after);
         expect(c.replace).to.deep.equal([]);

@@ -72,6 +72,21 @@ describe("section flux: install options", () => {
         );
     });
 
+    it("passes tolerations, nodeSelector and per-controller settings to the objects", async () => {
+        const r = await objectsOf({
+            tolerations: [{ key: "dedicated", operator: "Exists" }],
+            nodeSelector: { pool: "infra" },
+            controllers: { "helm-controller": { resources: { limits: { memory: "3Gi" } } } },
+        });
+        const helm = r.objects.find(
+            (o) => o.kind === "Deployment" && o.metadata.name === "helm-controller",
+        ) as any;
+        const pod = helm.spec.template.spec;
+        expect(pod.tolerations).to.deep.equal([{ key: "dedicated", operator: "Exists" }]);
+        expect(pod.nodeSelector).to.deep.equal({ "kubernetes.io/os": "linux", pool: "infra" });
+        expect(pod.containers[0].resources.limits).to.deep.equal({ cpu: "1000m", memory: "3Gi" });
+    });
+
     it("builds the image pull Secret's docker config from the registry credentials", async () => {
         const r = await objectsOf(
             { imagePullSecret: "flux-pull", registry: "registry.corp.example/fluxcd" },

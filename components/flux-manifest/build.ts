@@ -8,7 +8,7 @@ import {
 import { withImagePullSecret, withRegistry } from "./images";
 import { KubeObject, parseManifest } from "./objects";
 import { InstallPatch, withPatches } from "./patches";
-import { Scheduling, withScheduling } from "./scheduling";
+import { Scheduling, Toleration, withScheduling } from "./scheduling";
 import {
     availableComponents,
     DEFAULT_COMPONENTS,
@@ -43,9 +43,11 @@ export interface InstallOptions {
     multitenant?: boolean;
     /** Service account impersonated by default when `multitenant` is on. Default `default`. */
     tenantDefaultServiceAccount?: string;
-    /** Tolerations, nodeSelector and resources for every controller. */
-    scheduling?: Scheduling;
-    /** The same per controller, by Deployment name, applied after `scheduling`. */
+    /** Tolerations added to every controller's pod. */
+    tolerations?: Toleration[];
+    /** Merged over every controller's nodeSelector. */
+    nodeSelector?: Record<string, string>;
+    /** Tolerations, nodeSelector and resources per controller, by Deployment name, applied after the shared ones. */
     controllers?: Record<string, Scheduling>;
     /** Free-form patches, applied last, in order. */
     patches?: InstallPatch[];
@@ -77,8 +79,9 @@ export function buildInstallObjects(manifest: string, options: InstallOptions = 
     if (options.imagePullSecret !== undefined) {
         objects = withImagePullSecret(objects, options.imagePullSecret);
     }
-    if (options.scheduling !== undefined || options.controllers !== undefined) {
-        objects = withScheduling(objects, options.scheduling ?? {}, options.controllers);
+    const { tolerations, nodeSelector, controllers } = options;
+    if (tolerations !== undefined || nodeSelector !== undefined || controllers !== undefined) {
+        objects = withScheduling(objects, { tolerations, nodeSelector }, controllers);
     }
     if (options.logLevel !== undefined) objects = withLogLevel(objects, options.logLevel);
     if (options.clusterDomain !== undefined && options.clusterDomain !== DEFAULT_CLUSTER_DOMAIN) {

@@ -2,13 +2,22 @@ import * as fs from "fs";
 import * as path from "path";
 import * as d from "../defaults";
 import { configKey } from "../problems";
-import { EXPECT, fluxSchema } from "../schema";
+import { EXPECT, FluxInput, fluxSchema } from "../schema";
+import { InstallOptions } from "../../components/flux-manifest";
 import { FluxPullSecret, FluxSettings } from "../types";
 import { parseSection, SectionContext } from "./context";
 import { buildFluxInstall, parsePullSecret } from "./flux-install";
 
 /** The flux section with the pull Secret's content still plain; the loader wraps it as a secret. */
 export type ParsedFlux = FluxSettings & { pullSecret?: FluxPullSecret<string> };
+
+/** Every key of the flux section is used: a schema key that is no install option would be ignored silently. */
+type Unhandled = Exclude<
+    keyof FluxInput,
+    keyof InstallOptions | "version" | "namespace" | "manifest" | "keepOnDestroy" | "sha256"
+>;
+const allKeysHandled: [Unhandled] extends [never] ? true : Unhandled = true;
+void allKeysHandled;
 
 /** `flux`: the release, namespace, install manifest and install options. */
 export async function parseFlux(ctx: SectionContext): Promise<ParsedFlux | undefined> {
