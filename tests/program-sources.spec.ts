@@ -102,6 +102,8 @@ describe("the program's sources", () => {
             "registry.corp.example",
         ]);
         expect(isSecretMarked(pull.serialized.data)).to.equal(true);
+        // The first pull needs the Secret.
+        expect(repo.dependencies).to.include(pull.urn);
         for (const k of ofType(run, KUSTOMIZATION)) {
             expect(k.inputs.spec.sourceRef).to.deep.equal({
                 kind: "OCIRepository",
