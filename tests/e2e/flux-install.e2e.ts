@@ -14,10 +14,15 @@
  * `pulumi.com/skipAwait` to them through `flux.patches`, the one place the Deployment await is
  * skipped; the user's default path still awaits the controllers.
  */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { ChildProcess, execFileSync, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import { FluxInstall } from "../../components";
+import { parseManifest } from "../../components/flux-manifest";
 import {
     fluxStatus,
     getObject,
@@ -159,6 +164,57 @@ describe("Flux install options and upgrades against a real cluster", function ()
         // The next suite expects a fresh cluster.
         execFileSync("bash", [path.join(IT, "cluster", "down.sh")], { stdio: "inherit" });
         execFileSync("bash", [path.join(IT, "cluster", "up.sh")], { stdio: "inherit" });
+    });
+
+    it("a stack deployed with the earlier ConfigFile install moves to the built objects without re-creating any", async () => {
+        // The install as earlier versions of this program declared it: the manifest as a ConfigFile.
+        const earlier = async () => {
+            const parent = new pulumi.ComponentResource(
+                "flux-gitops:index:FluxInstall",
+                "flux",
+                {},
+            );
+            new k8s.yaml.v2.ConfigFile("flux", { file: manifests.current }, { parent });
+        };
+        const now = async () => {
+            const objects = parseManifest(fs.readFileSync(manifests.current, "utf8"));
+            new FluxInstall("flux", {
+                version: "v2.9.5",
+                namespace: NS,
+                manifest: manifests.current,
+                keepOnDestroy: false,
+                options: {},
+                objects,
+            });
+        };
+        const ws = {
+            workDir: dir,
+            envVars: { PULUMI_CONFIG_PASSPHRASE: env("PULUMI_CONFIG_PASSPHRASE") },
+            secretsProvider: "passphrase",
+        };
+        const before = await LocalWorkspace.createOrSelectStack(
+            { stackName: "moved", projectName: P, program: earlier },
+            ws,
+        );
+        await before.up({ onOutput: (s) => output.push(s) });
+        const uid = getObject("crd", "", KUSTOMIZATIONS_CRD).metadata.uid;
+        const after = await LocalWorkspace.createOrSelectStack(
+            { stackName: "moved", projectName: P, program: now },
+            ws,
+        );
+        const preview = await after.preview({ onOutput: (s) => output.push(s) });
+        console.log(`      ConfigFile → built objects: ${JSON.stringify(preview.changeSummary)}`);
+        expect(preview.changeSummary.delete ?? 0).to.equal(0);
+        expect(preview.changeSummary.create ?? 0).to.equal(0);
+        expect(preview.changeSummary.replace ?? 0).to.equal(0);
+        await after.up({ onOutput: (s) => output.push(s) });
+        expect(getObject("crd", "", KUSTOMIZATIONS_CRD).metadata.uid).to.equal(uid);
+        await after.destroy({ onOutput: (s) => output.push(s) });
+        await waitUntil(
+            "the Flux namespace gone",
+            () => (getObject("namespace", "", NS) === undefined ? true : undefined),
+            120 * 1000,
+        );
     });
 
     it("applies the install options to the objects, Deployments included, and reads them back", async () => {
