@@ -30,6 +30,24 @@ export function pullSecretObject(
     };
 }
 
+/** How earlier versions of this program declared the install. */
+export const EARLIER_INSTALL_TYPE = "kubernetes:yaml/v2:ConfigFile";
+
+/**
+ * A transform giving each object of the install an alias to the same object
+ * under `earlierParent`, so a stack deployed before moves its objects instead
+ * of creating new ones and deleting the old (which would delete the CRDs).
+ */
+export function aliasUnder(earlierParent: pulumi.Input<string>): pulumi.ResourceTransform {
+    return (args) =>
+        args.type === "kubernetes:yaml/v2:ConfigGroup"
+            ? undefined
+            : {
+                  props: args.props,
+                  opts: pulumi.mergeOptions(args.opts, { aliases: [{ parent: earlierParent }] }),
+              };
+}
+
 /**
  * Flux's controllers and CRDs (the seed's `gotk-components.yaml`).
  *
@@ -62,8 +80,11 @@ export class FluxInstall extends pulumi.ComponentResource {
                 parent: this,
                 // Construct passes retainOnDelete on to the objects (tests/e2e checks destroy keeps them).
                 retainOnDelete: args.keepOnDestroy,
-                // Earlier versions applied the manifest as a ConfigFile; same name, same objects.
-                aliases: [{ type: "kubernetes:yaml/v2:ConfigFile" }],
+                // Earlier versions applied the manifest as a ConfigFile of the same name. The
+                // group's alias does not reach the objects (tests/e2e saw every one re-created,
+                // CRDs included), so each object is aliased to its resource under that ConfigFile.
+                aliases: [{ type: EARLIER_INSTALL_TYPE }],
+                transforms: [aliasUnder(pulumi.createUrn(name, EARLIER_INSTALL_TYPE, this))],
             },
         );
         this.namespace = args.namespace;

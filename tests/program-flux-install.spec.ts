@@ -2,7 +2,13 @@ import { expect } from "chai";
 import { clearManifestCache } from "../components/flux-manifest";
 import { stackWithSecrets, P, withValue } from "./helpers/fixtures";
 import { fetched } from "./helpers/offline-release";
-import { isSecretMarked, runFailingProgram, runProgram } from "./helpers/mocks";
+import {
+    isSecretMarked,
+    promiseOf,
+    recordedTransforms,
+    runFailingProgram,
+    runProgram,
+} from "./helpers/mocks";
 
 const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
@@ -65,6 +71,35 @@ describe("the program with install options", () => {
         for (const k of plain.resources.filter((r) => r.type === KUSTOMIZATION)) {
             expect(k.inputs.spec).to.not.have.property("serviceAccountName");
         }
+    });
+
+    it("aliases every installed object to its resource under the earlier ConfigFile install", async () => {
+        await runProgram(base.config, base.secretKeys, { stack: "prod" });
+        expect(recordedTransforms).to.have.length(1);
+        const [transform] = recordedTransforms;
+        const child = {
+            custom: true,
+            type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+            name: "flux:kustomizations.kustomize.toolkit.fluxcd.io",
+            props: { kind: "CustomResourceDefinition" },
+            opts: { aliases: [] },
+        };
+        const result = (await transform(child))!;
+        expect(result.props).to.deep.equal(child.props);
+        const aliases = result.opts.aliases as { parent: string }[];
+        expect(aliases).to.have.length(1);
+        // The URN of the ConfigFile earlier versions declared: same stack, project and name.
+        expect(await promiseOf(aliases[0].parent)).to.equal(
+            "urn:pulumi:prod::flux-gitops::flux-gitops:index:FluxInstall$kubernetes:yaml/v2:ConfigFile::flux",
+        );
+        // The group itself keeps its own type alias only.
+        const group = {
+            ...child,
+            custom: false,
+            type: "kubernetes:yaml/v2:ConfigGroup",
+            name: "flux",
+        };
+        expect(await transform(group)).to.equal(undefined);
     });
 
     it("declares nothing when a component is unknown", async () => {

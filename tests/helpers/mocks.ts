@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as state from "@pulumi/pulumi/runtime/state";
+import { Callback } from "@pulumi/pulumi/proto/callback_pb";
 import { LiveCrd } from "../../components/flux-manifest";
 import { setLiveCrdReader } from "../../stacks/live-crds";
 
@@ -34,6 +36,9 @@ export function isSecretMarked(v: unknown): boolean {
         (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG
     );
 }
+
+/** The `transforms` resource options of the last program run, in registration order. */
+export const recordedTransforms: pulumi.ResourceTransform[] = [];
 
 /** Resolves an Output in a test, so a failing assertion fails the test instead of timing out. */
 export function promiseOf<T>(o: pulumi.Input<T>): Promise<T> {
@@ -95,6 +100,20 @@ async function execute(
         opts.stack ?? "test",
         opts.preview ?? false,
     );
+    // Resource transforms run in the engine; under mocks they are only recorded, for tests to call.
+    recordedTransforms.length = 0;
+    const store = (state as any).getStore();
+    store.supportsTransforms = true;
+    store.callbacks = {
+        awaitStackRegistrations: async () => undefined,
+        registerTransform: async (t: pulumi.ResourceTransform) => {
+            recordedTransforms.push(t);
+            const cb = new Callback();
+            cb.setTarget("mock");
+            cb.setToken(String(recordedTransforms.length));
+            return cb;
+        },
+    };
     pulumi.runtime.setAllConfig(
         Object.fromEntries(
             Object.entries(config).map(([k, v]) => [
