@@ -80,10 +80,10 @@ export class FluxInstall extends pulumi.ComponentResource {
                 parent: this,
                 // Construct passes retainOnDelete on to the objects (tests/e2e checks destroy keeps them).
                 retainOnDelete: args.keepOnDestroy,
-                // Earlier versions applied the manifest as a ConfigFile of the same name. The
-                // group's alias does not reach the objects (tests/e2e saw every one re-created,
-                // CRDs included), so each object is aliased to its resource under that ConfigFile.
-                aliases: [{ type: EARLIER_INSTALL_TYPE }],
+                // Earlier versions applied the manifest as a ConfigFile of the same name. An alias
+                // on the group reaches neither it nor the objects (tests/e2e saw every object
+                // re-created, CRDs included), so each object is aliased to its resource under that
+                // ConfigFile; only the group itself, which owns nothing in the cluster, is new.
                 transforms: [aliasUnder(pulumi.createUrn(name, EARLIER_INSTALL_TYPE, this))],
             },
         );

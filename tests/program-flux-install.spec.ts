@@ -92,7 +92,7 @@ describe("the program with install options", () => {
         expect(await promiseOf(aliases[0].parent)).to.equal(
             "urn:pulumi:prod::flux-gitops::flux-gitops:index:FluxInstall$kubernetes:yaml/v2:ConfigFile::flux",
         );
-        // The group itself keeps its own type alias only.
+        // The group itself is not aliased: it owns nothing in the cluster.
         const group = {
             ...child,
             custom: false,
