@@ -3,3 +3,4 @@ export * from "./git-source";
 export * from "./layers";
 export * from "./readiness";
 export * from "./sops-age-secret";
+export * from "./oci-source";
