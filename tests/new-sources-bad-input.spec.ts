@@ -133,4 +133,17 @@ describe("new sources and keys under the bad-input guarantees", () => {
             expect(JSON.stringify(problems)).not.to.contain("plain-Secret-10");
         });
     }
+
+    for (const [what, manifest] of [
+        ["a missing local file", "./no-such-dir/code-name-11.yaml"],
+        ["an unreachable URL", "https://flux.example.test/code-name-11/install.yaml"],
+    ]) {
+        it(`does not show ${what} of a flux key set with --secret in the problem`, async () => {
+            const problems = await problemsOf({ flux: { manifest }, oci: { url: OCI_URL } }, [
+                "flux",
+            ]);
+            expect(problems.map((p) => p.key)).to.deep.equal([`${P}:flux.manifest`]);
+            expect(JSON.stringify(problems)).not.to.contain("code-name-11");
+        });
+    }
 });

@@ -24,6 +24,19 @@ const CREDENTIALS_EXPECTED =
     "registry credentials as `username:password` (like `flux bootstrap --registry-creds`)";
 
 /**
+ * `text` without the manifest's location when the flux key is stored as a
+ * secret: the location is then as confidential as the rest of the key.
+ */
+export function hideManifest(
+    ctx: SectionContext,
+    manifest: { path: string; shown: string },
+    text: string,
+): string {
+    if (ctx.raw.flux?.secret !== true) return text;
+    return text.split(manifest.path).join("[secret]").split(manifest.shown).join("[secret]");
+}
+
+/**
  * The install's objects, built from the manifest with the options applied.
  * Reads the manifest (a URL at most once per run) and reports what only the
  * manifest can tell: a changed checksum, unknown components, patches that do
@@ -63,10 +76,10 @@ export async function buildFluxInstall(
                 "flux",
                 ["manifest"],
                 manifest.shown,
-                `a readable install manifest. ${e.message}`,
+                `a readable install manifest. ${hideManifest(ctx, manifest, e.message)}`,
             );
         } else {
-            const why = (e as Error).message;
+            const why = hideManifest(ctx, manifest, (e as Error).message);
             ctx.problems.add(
                 "flux",
                 ["manifest"],

@@ -7,7 +7,7 @@ import { mayHoldCredentials } from "../redact";
 import { EXPECT, FluxInput, fluxSchema } from "../schema";
 import { FluxPullSecret, FluxSettings } from "../types";
 import { confidential, parseSection, SectionContext } from "./context";
-import { buildFluxInstall, parsePullSecret } from "./flux-install";
+import { buildFluxInstall, hideManifest, parsePullSecret } from "./flux-install";
 
 /** The flux section with the pull Secret's content still plain; the loader wraps it as a secret. */
 export type ParsedFlux = FluxSettings & { pullSecret?: FluxPullSecret<string> };
@@ -54,7 +54,11 @@ export async function parseFlux(ctx: SectionContext): Promise<ParsedFlux | undef
                 "flux",
                 ["manifest"],
                 m,
-                `${EXPECT.manifest}; no file exists at ${file}`,
+                hideManifest(
+                    ctx,
+                    { path: file, shown: m },
+                    `${EXPECT.manifest}; no file exists at ${file}`,
+                ),
             );
         }
         manifest = file;
