@@ -64,6 +64,15 @@ async function placeholderFor(key: string): Promise<string> {
             return `-----BEGIN OPENSSH PRIVATE KEY-----\n${PLACEHOLDER}\n-----END OPENSSH PRIVATE KEY-----\n`;
         case "gitKnownHosts":
             return `${PLACEHOLDER} ssh-ed25519 ${PLACEHOLDER}`;
+        case "gitGithubAppPrivateKey":
+            return `-----BEGIN RSA PRIVATE KEY-----\n${PLACEHOLDER}\n-----END RSA PRIVATE KEY-----\n`;
+        case "gitGithubAppId":
+        case "gitGithubAppInstallationId":
+            return "0";
+        case "gitCaBundle":
+            return `-----BEGIN CERTIFICATE-----\n${PLACEHOLDER}\n-----END CERTIFICATE-----\n`;
+        case "fluxRegistryCredentials":
+            return `${PLACEHOLDER}:${PLACEHOLDER}`;
         default:
             return PLACEHOLDER;
     }
