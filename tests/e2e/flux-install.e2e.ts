@@ -208,11 +208,13 @@ describe("Flux install options and upgrades against a real cluster", function ()
             onOutput: (s) => output.push(s),
             onEvent: (e) => {
                 const m = e.resourcePreEvent?.metadata;
+                // Provider resources are the engine's own bookkeeping, not cluster objects.
+                const counted = m !== undefined && !m.type.startsWith("pulumi:providers:");
                 if (
-                    m !== undefined &&
-                    ["create", "delete", "replace", "create-replacement"].includes(m.op)
+                    counted &&
+                    ["create", "delete", "replace", "create-replacement"].includes(m!.op)
                 ) {
-                    steps.push(`${m.op} ${m.type}`);
+                    steps.push(`${m!.op} ${m!.type}`);
                 }
             },
         });
