@@ -106,6 +106,10 @@ describe("Flux install options and upgrades against a real cluster", function ()
         );
     }
 
+    const withDeletionPolicy = (layers: unknown, layer: string, deletionPolicy: string) => {
+        const all = layers as Record<string, Record<string, unknown>>;
+        return { ...all, [layer]: { ...all[layer], deletionPolicy } };
+    };
     const withFlux = (c: Record<string, unknown>, flux: Record<string, unknown>) => ({
         ...c,
         [`${P}:flux`]: { ...(c[`${P}:flux`] as object), ...flux },
@@ -269,6 +273,9 @@ describe("Flux install options and upgrades against a real cluster", function ()
             }),
             [`${P}:fluxRegistryCredentials`]: "robot:e2e-registry-token",
             [`${P}:readiness`]: { enabled: false },
+            // keepOnDestroy false is refused while a layer is Orphan (its HelmReleases would go
+            // with the CRDs): this stack's destroy removes the databases' objects too.
+            [`${P}:layers`]: withDeletionPolicy(base[`${P}:layers`], "databases", "Delete"),
         };
         const stack = await stackFor("install-options", config);
         await stack.up({ onOutput: (s) => output.push(s) });
