@@ -1,6 +1,14 @@
-import { announceAdoption, FluxInstall, FluxLayers, GitSource, SopsAgeSecret } from "./components";
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "./stacks";
+import {
+    announceAdoption,
+    FluxInstall,
+    FluxLayers,
+    GitSource,
+    OciSource,
+    SopsAgeSecret,
+} from "./components";
+import { KUSTOMIZE_CONTROLLER } from "./components/flux-manifest";
+import { checkFluxUpgrade, loadStackConfig } from "./stacks";
 
 /**
  * Empty cluster to GitOps, in the order of the seed's diagram:
@@ -12,6 +20,8 @@ import { loadStackConfig } from "./stacks";
 export = async () => {
     // Config in: every value is validated, all problems reported at once, before anything is declared.
     const config = await loadStackConfig();
+    // A Flux upgrade that would strand objects in unserved API versions stops here, before any change.
+    await checkFluxUpgrade(config.flux);
 
     // Controllers and CRDs (gotk-components.yaml); every Flux object below waits for them.
     const flux = new FluxInstall("flux", config.flux);
@@ -23,12 +33,12 @@ export = async () => {
         { dependsOn: [flux] },
     );
 
-    // The repository Flux syncs from (gotk-sync.yaml).
-    const source = new GitSource(
-        "git",
-        { namespace: flux.namespace, readiness: config.readiness, ...config.git },
-        { dependsOn: [flux] },
-    );
+    // The repository Flux syncs from (gotk-sync.yaml): Git, or an OCI artifact repository.
+    const sourceArgs = { namespace: flux.namespace, readiness: config.readiness };
+    const source =
+        config.oci !== undefined
+            ? new OciSource("oci", { ...sourceArgs, ...config.oci }, { dependsOn: [flux] })
+            : new GitSource("git", { ...sourceArgs, ...config.git! }, { dependsOn: [flux] });
 
     // infrastructure → databases → apps, each waiting for the layers it depends on.
     const layers = new FluxLayers(
@@ -36,8 +46,12 @@ export = async () => {
         {
             namespace: flux.namespace,
             layers: config.layers,
-            sourceRef: { kind: "GitRepository", name: source.repositoryName },
+            sourceRef: { kind: source.kind, name: source.repositoryName },
             decryptionSecretName: sopsAge.secretName,
+            // The lockdown's default service account may do nothing; the layers are the platform's own.
+            ...(config.flux.options.multitenant === true && {
+                serviceAccountName: KUSTOMIZE_CONTROLLER,
+            }),
             readinessEnabled: config.readiness.enabled,
         },
         { dependsOn: [flux, sopsAge, source] },
@@ -52,7 +66,14 @@ export = async () => {
                 `Flux install objects of ${config.flux.manifest} (namespace ${ns}, CRDs, controllers)`,
             ],
             [sopsAge.secret, `Secret ${ns}/${sopsAge.secretName}`],
-            [source.authSecret, `Secret ${ns}/${config.git.secretName}`],
+            ...(source instanceof GitSource && config.git !== undefined
+                ? [
+                      [source.authSecret, `Secret ${ns}/${config.git.secretName}`] as [
+                          pulumi.Resource,
+                          string,
+                      ],
+                  ]
+                : []),
             [source.repository, `GitRepository ${ns}/${source.repositoryName}`],
             ...layers.names.map((n): [pulumi.Resource, string] => [
                 layers.kustomizations[n],
@@ -64,7 +85,10 @@ export = async () => {
     return {
         fluxNamespace: flux.namespace,
         fluxVersion: flux.version,
-        gitRepository: source.repositoryName,
+        // The layers' source, under the key of its kind.
+        ...(source.kind === "GitRepository"
+            ? { gitRepository: source.repositoryName }
+            : { ociRepository: source.repositoryName }),
         layers: layers.names,
         /** Public keys for `.sops.yaml` (`creation_rules[].age`). */
         ageRecipients: sopsAge.recipients,

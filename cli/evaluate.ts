@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as state from "@pulumi/pulumi/runtime/state";
+import { Callback } from "@pulumi/pulumi/proto/callback_pb";
+import { LiveCrd } from "../components/flux-manifest";
+import { setLiveCrdReader } from "../stacks/live-crds";
 
 /** A resource the program registered, as the engine would have seen it. */
 export interface Registered {
@@ -36,6 +40,9 @@ export function isSecretMarked(v: unknown): boolean {
     );
 }
 
+/** The `transforms` resource options of the last program run, in registration order. */
+export const recordedTransforms: pulumi.ResourceTransform[] = [];
+
 /** Resolves an Output, so a failing assertion inside it fails instead of hanging. */
 export function promiseOf<T>(o: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
@@ -49,13 +56,20 @@ export function promiseOf<T>(o: pulumi.Input<T>): Promise<T> {
  * `config` keys are full keys (`flux-gitops:git`); objects are passed as JSON
  * like the language host does; `secretKeys` are the keys set with --secret.
  * `load` is called after the mocks are in place and returns the program.
+ * `liveCrds` are the CRDs the cluster is taken to hold (none: a fresh cluster),
+ * since the upgrade check would otherwise read a real one.
  */
 export async function evaluateProgram(
     load: () => Program,
     config: Record<string, unknown>,
     secretKeys: string[],
-    opts: { project: string; stack: string; preview?: boolean },
+    opts: { project: string; stack: string; preview?: boolean; liveCrds?: LiveCrd[] },
 ): Promise<ProgramRun & { error?: unknown }> {
+    const live = opts.liveCrds ?? [];
+    // Named CRDs as asked, and other Flux CRDs (those with an object count) as the labelled list.
+    const realReader = setLiveCrdReader(async (names) =>
+        live.filter((c) => names.includes(c.name) || c.objects !== undefined),
+    );
     const byUrn = new Map<string, Registered>();
     const pending: Promise<unknown>[] = [];
     await pulumi.runtime.setMocks(
@@ -72,6 +86,20 @@ export async function evaluateProgram(
         opts.stack,
         opts.preview ?? false,
     );
+    // Resource transforms run in the engine; under mocks they are only recorded, for tests to call.
+    recordedTransforms.length = 0;
+    const store = (state as any).getStore();
+    store.supportsTransforms = true;
+    store.callbacks = {
+        awaitStackRegistrations: async () => undefined,
+        registerTransform: async (t: pulumi.ResourceTransform) => {
+            recordedTransforms.push(t);
+            const cb = new Callback();
+            cb.setTarget("mock");
+            cb.setToken(String(recordedTransforms.length));
+            return cb;
+        },
+    };
     pulumi.runtime.setAllConfig(
         Object.fromEntries(
             Object.entries(config).map(([k, v]) => [
@@ -125,6 +153,8 @@ export async function evaluateProgram(
         await Promise.all(pending);
         await new Promise((r) => setImmediate(r));
     }
+    // Programs run later in this process (the e2e suite's inline program) read the real cluster.
+    setLiveCrdReader(realReader);
     return { resources: [...byUrn.values()], outputs, error };
 }
 

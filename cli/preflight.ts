@@ -70,8 +70,10 @@ async function main(argv: string[]): Promise<number> {
         repoDir,
         layers: stack.parsed.layers,
         recipients,
-        gitRepository: {
-            name: stack.parsed.git.repositoryName,
+        source: {
+            ...(stack.parsed.oci !== undefined
+                ? { kind: "OCIRepository" as const, name: stack.parsed.oci.repositoryName }
+                : { kind: "GitRepository" as const, name: stack.parsed.git!.repositoryName }),
             namespace: stack.parsed.flux.namespace,
         },
         stackFile: stack.file,

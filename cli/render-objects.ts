@@ -20,7 +20,12 @@ export interface RenderedFile {
 const FLUX_INSTALL_TYPE = "flux-gitops:index:FluxInstall";
 
 /** The order a reader meets the objects in, as in the seed: source, Secrets, then the layers. */
-const KIND_RANK: Record<string, number> = { GitRepository: 0, Secret: 1, Kustomization: 2 };
+const KIND_RANK: Record<string, number> = {
+    GitRepository: 0,
+    OCIRepository: 0,
+    Secret: 1,
+    Kustomization: 2,
+};
 
 /** Secret values replaced, map keys kept, so a reviewer sees which keys a Secret holds. */
 export function redactSecrets(v: unknown): unknown {
@@ -32,7 +37,8 @@ export function redactSecrets(v: unknown): unknown {
     return v;
 }
 
-function redactAll(v: unknown): unknown {
+/** Every value replaced, map keys kept (a secret's whole content). */
+export function redactAll(v: unknown): unknown {
     if (isSecretMarked(v)) return redactAll((v as { value: unknown }).value);
     if (Array.isArray(v)) return v.map(redactAll);
     if (typeof v === "object" && v !== null) {
@@ -42,9 +48,12 @@ function redactAll(v: unknown): unknown {
 }
 
 /** File name of an object, after the seed's flux-system folder. */
-export function objectFileName(obj: Record<string, any>, gitRepositoryName: string): string {
+export function objectFileName(
+    obj: Record<string, any>,
+    source: { kind: string; name: string },
+): string {
     const name = String(obj.metadata?.name ?? "");
-    if (obj.kind === "GitRepository" && name === gitRepositoryName) return "gotk-sync.yaml";
+    if (obj.kind === source.kind && name === source.name) return "gotk-sync.yaml";
     return `${name}-${String(obj.kind).toLowerCase()}.yaml`;
 }
 
@@ -71,7 +80,7 @@ const yaml = (v: unknown) => stringify(v, { lineWidth: 0 });
 export function renderFiles(
     run: ProgramRun,
     flux: Record<string, unknown>,
-    gitRepositoryName: string,
+    source: { kind: "GitRepository" | "OCIRepository"; name: string },
 ): RenderedFile[] {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const layerOrder = (run.outputs.layers as string[] | undefined) ?? [];
@@ -79,7 +88,7 @@ export function renderFiles(
         .filter((r) => typeof r.inputs.apiVersion === "string" && typeof r.inputs.kind === "string")
         .filter((r) => !insideFluxInstall(r, byUrn))
         .map((r) => ordered(redactSecrets(r.serialized) as Record<string, unknown>))
-        .map((obj) => ({ obj, name: objectFileName(obj, gitRepositoryName) }));
+        .map((obj) => ({ obj, name: objectFileName(obj, source) }));
     const rank = (o: Record<string, any>) => KIND_RANK[String(o.kind)] ?? 3;
     const layerIndex = (o: Record<string, any>) =>
         o.kind === "Kustomization" ? layerOrder.indexOf(String(o.metadata?.name)) : 0;

@@ -10,13 +10,16 @@ import { parseFlags, runMain, UsageError, userPath } from "./args";
 import { evaluateProgram, Program } from "./evaluate";
 import {
     KUSTOMIZATION_FILE,
+    REDACTED,
+    redactAll,
     RENDER_HEADER,
     RenderedFile,
     renderFiles,
     renderStream,
 } from "./render-objects";
-import { loadOfflineStack, PROJECT_DIR } from "./stack-config";
+import { loadOfflineStack, PROJECT_DIR, withoutDownloads } from "./stack-config";
 import { PROJECT } from "../stacks";
+import { ParsedFlux } from "../stacks/sections/flux";
 
 const USAGE = "usage: npm run render -- --stack <name> [--out <dir>]";
 
@@ -26,18 +29,38 @@ export async function renderStack(
     projectDir = PROJECT_DIR,
 ): Promise<RenderedFile[]> {
     const offline = await loadOfflineStack(stack, projectDir);
-    const run = await evaluateProgram(
-        () => require("../index") as Program,
-        offline.config,
-        offline.secretKeys,
-        { project: PROJECT, stack },
+    const run = await withoutDownloads(() =>
+        evaluateProgram(() => require("../index") as Program, offline.config, offline.secretKeys, {
+            project: PROJECT,
+            stack,
+        }),
     );
     if (run.error !== undefined) throw run.error;
     return renderFiles(
         run,
-        offline.parsed.flux as unknown as Record<string, unknown>,
-        offline.parsed.git.repositoryName,
+        describeFlux(offline.parsed.flux),
+        offline.parsed.oci !== undefined
+            ? { kind: "OCIRepository", name: offline.parsed.oci.repositoryName }
+            : { kind: "GitRepository", name: offline.parsed.git!.repositoryName },
     );
+}
+
+/**
+ * The install's settings as gotk-components.yaml describes them: its objects
+ * are built from the manifest and not listed; the pull Secret's content and,
+ * for a flux key stored as a secret, every value are redacted.
+ */
+function describeFlux(flux: ParsedFlux): Record<string, unknown> {
+    // The options as the stack sets them: flux.registry, not flux.options.registry.
+    const { objects: _objects, pullSecret, options, ...settings } = flux;
+    const described: Record<string, unknown> = {
+        ...settings,
+        ...options,
+        ...(pullSecret !== undefined && {
+            pullSecret: { name: pullSecret.name, dockerConfigJson: REDACTED },
+        }),
+    };
+    return flux.confidential ? (redactAll(described) as Record<string, unknown>) : described;
 }
 
 /**

@@ -11,6 +11,20 @@ import {
     RawConfig,
     SECRET_KEYS,
 } from "../stacks";
+import { allowManifestDownloads } from "../components/flux-manifest";
+
+/**
+ * Runs `fn` with manifest downloads off: the offline commands promise no
+ * network, so an https `flux.manifest` is described instead of built.
+ */
+export async function withoutDownloads<T>(fn: () => Promise<T>): Promise<T> {
+    const previous = allowManifestDownloads(false);
+    try {
+        return await fn();
+    } finally {
+        allowManifestDownloads(previous);
+    }
+}
 
 /** The project root: where Pulumi.yaml and the stack files are. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -50,6 +64,15 @@ async function placeholderFor(key: string): Promise<string> {
             return `-----BEGIN OPENSSH PRIVATE KEY-----\n${PLACEHOLDER}\n-----END OPENSSH PRIVATE KEY-----\n`;
         case "gitKnownHosts":
             return `${PLACEHOLDER} ssh-ed25519 ${PLACEHOLDER}`;
+        case "gitGithubAppPrivateKey":
+            return `-----BEGIN RSA PRIVATE KEY-----\n${PLACEHOLDER}\n-----END RSA PRIVATE KEY-----\n`;
+        case "gitGithubAppId":
+        case "gitGithubAppInstallationId":
+            return "0";
+        case "gitCaBundle":
+            return `-----BEGIN CERTIFICATE-----\n${PLACEHOLDER}\n-----END CERTIFICATE-----\n`;
+        case "fluxRegistryCredentials":
+            return `${PLACEHOLDER}:${PLACEHOLDER}`;
         default:
             return PLACEHOLDER;
     }
@@ -105,14 +128,16 @@ export async function loadOfflineStack(
     }
     if (raw.ageKey === undefined) await stand("ageKey");
 
-    let result = await parseStackConfig(raw, { baseDir: projectDir });
+    const parseOffline = () =>
+        withoutDownloads(() => parseStackConfig(raw, { baseDir: projectDir }));
+    let result = await parseOffline();
     if (!result.ok) {
         const missing = result.problems
             .map((p) => p.key.slice(prefix.length))
             .filter((k) => k in SECRET_KEYS && raw[k] === undefined);
         if (missing.length > 0) {
             for (const k of missing) await stand(k);
-            result = await parseStackConfig(raw, { baseDir: projectDir });
+            result = await parseOffline();
         }
     }
     if (!result.ok) {

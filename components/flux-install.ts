@@ -1,43 +1,101 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FluxSettings } from "../stacks/types";
+import { FluxPullSecret, FluxSettings } from "../stacks/types";
+import { KubeObject } from "./flux-manifest";
+import { secretData } from "./secret-data";
 
 /**
- * The release, namespace and manifest of the install. `keepOnDestroy` leaves
- * controllers and CRDs in place on `pulumi destroy`: deleting the CRDs deletes
- * every Flux object in the cluster, including the HelmReleases of layers whose
- * deletionPolicy is Orphan, and helm-controller would then uninstall them.
+ * The release, namespace and the install's objects (built from the manifest by
+ * components/flux-manifest). `keepOnDestroy` leaves controllers and CRDs in
+ * place on `pulumi destroy`: deleting the CRDs deletes every Flux object in the
+ * cluster, including the HelmReleases of layers whose deletionPolicy is
+ * Orphan, and helm-controller would then uninstall them.
  */
-export type FluxInstallArgs = FluxSettings;
+export interface FluxInstallArgs extends FluxSettings {
+    /** The image pull Secret the controllers pull with, its content a Pulumi secret. */
+    pullSecret?: FluxPullSecret<pulumi.Output<string>>;
+}
+
+/** The image pull Secret as an object of the install, so it exists before the controllers' pods pull. */
+export function pullSecretObject(
+    namespace: string,
+    s: FluxPullSecret<pulumi.Input<string>>,
+): Record<string, unknown> {
+    return {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: s.name, namespace },
+        type: "kubernetes.io/dockerconfigjson",
+        data: secretData({ ".dockerconfigjson": s.dockerConfigJson }),
+    };
+}
+
+/** How earlier versions of this program declared the install. */
+export const EARLIER_INSTALL_TYPE = "kubernetes:yaml/v2:ConfigFile";
+
+/**
+ * A transform giving each object of the install an alias to the same object
+ * under `earlierParent`, so a stack deployed before moves its objects instead
+ * of creating new ones and deleting the old (which would delete the CRDs).
+ */
+export function aliasUnder(earlierParent: pulumi.Input<string>): pulumi.ResourceTransform {
+    return (args) =>
+        args.type === "kubernetes:yaml/v2:ConfigGroup"
+            ? undefined
+            : {
+                  props: args.props,
+                  opts: pulumi.mergeOptions(args.opts, { aliases: [{ parent: earlierParent }] }),
+              };
+}
 
 /**
  * Flux's controllers and CRDs (the seed's `gotk-components.yaml`).
  *
- * Anything Flux-typed must `dependsOn` this component: the ConfigFile applies
- * CRDs and the namespace first and waits for the controllers' Deployments, so
- * no custom resource is sent before its CRD and no object waits for Ready on a
+ * Anything Flux-typed must `dependsOn` this component: the group applies CRDs
+ * and the namespace first and waits for the controllers' Deployments, so no
+ * custom resource is sent before its CRD and no object waits for Ready on a
  * controller that is not running.
+ *
+ * Each object's resource is named after its namespace and name only, never
+ * after the release, so a new `flux.version` updates every object in place and
+ * no CRD is ever deleted and re-created (which would delete every object of
+ * its kind).
  */
 export class FluxInstall extends pulumi.ComponentResource {
     public readonly namespace: string;
     /** A Pulumi secret when the flux key is stored as one. */
     public readonly version: pulumi.Output<string>;
-    /** The objects of the manifest. */
+    /** The objects of the install. */
     public readonly resources: pulumi.Output<unknown[]>;
 
     constructor(name: string, args: FluxInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:index:FluxInstall", name, {}, opts);
-        const manifest = new k8s.yaml.v2.ConfigFile(
+        const objs: unknown[] = [...args.objects];
+        if (args.pullSecret !== undefined) {
+            objs.push(pullSecretObject(args.namespace, args.pullSecret));
+        }
+        const install = new k8s.yaml.v2.ConfigGroup(
             name,
-            { file: args.confidential ? pulumi.secret(args.manifest) : args.manifest },
-            // Construct passes retainOnDelete on to the manifest's objects (tests/e2e checks destroy keeps them).
-            { parent: this, retainOnDelete: args.keepOnDestroy },
+            // Every value from a flux key stored as a secret is a secret, the built objects too.
+            { objs: args.confidential ? pulumi.secret(objs) : objs },
+            {
+                parent: this,
+                // Construct passes retainOnDelete on to the objects (tests/e2e checks destroy keeps them).
+                retainOnDelete: args.keepOnDestroy,
+                // Earlier versions applied the manifest as a ConfigFile of the same name. An alias
+                // on the group reaches neither it nor the objects (tests/e2e saw every object
+                // re-created, CRDs included), so each object is aliased to its resource under that
+                // ConfigFile; only the group itself, which owns nothing in the cluster, is new.
+                transforms: [aliasUnder(pulumi.createUrn(name, EARLIER_INSTALL_TYPE, this))],
+            },
         );
         this.namespace = args.namespace;
         this.version = args.confidential
             ? pulumi.secret(args.version)
             : pulumi.output(args.version);
-        this.resources = manifest.resources;
+        this.resources = install.resources;
         this.registerOutputs({ namespace: this.namespace, version: this.version });
     }
 }
+
+export type { KubeObject };

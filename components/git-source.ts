@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GitAuth, GitSettings } from "../stacks/types";
-import { readinessAnnotations, ReadinessArgs } from "./readiness";
-import { secretData } from "./secret-data";
+import { ReadinessArgs } from "./readiness";
+import { declareSource } from "./source-resources";
 
 export const GIT_REPOSITORY_API_VERSION = "source.toolkit.fluxcd.io/v1";
 
@@ -15,66 +15,70 @@ export interface GitSourceArgs extends GitSettings {
 
 /** The `spec` of the GitRepository (the seed's gotk-sync.yaml). */
 export function buildGitRepositorySpec(args: GitSettings): Record<string, unknown> {
+    const hasSecret = args.auth.kind !== "none" || args.caBundle !== undefined;
     return {
         interval: args.interval,
         url: args.url,
         ref: args.ref,
-        ...(args.auth.kind === "none" ? {} : { secretRef: { name: args.secretName } }),
+        ...(args.auth.kind === "github" && { provider: "github" }),
+        ...(hasSecret && { secretRef: { name: args.secretName } }),
     };
 }
 
 /** The auth Secret's data keys, in the form source-controller reads them. */
-export function gitAuthData(auth: GitAuth): Record<string, pulumi.Output<string>> | undefined {
+export function gitAuthData(
+    auth: GitAuth,
+    caBundle?: pulumi.Output<string>,
+): Record<string, pulumi.Output<string>> | undefined {
+    const ca: Record<string, pulumi.Output<string>> = caBundle === undefined
+        ? {}
+        : { "ca.crt": caBundle };
     switch (auth.kind) {
         case "ssh":
             return { identity: auth.identity, known_hosts: auth.knownHosts };
         case "basic":
-            return { username: auth.username, password: auth.password };
+            return { username: auth.username, password: auth.password, ...ca };
         case "bearer":
-            return { bearerToken: auth.bearerToken };
+            return { bearerToken: auth.bearerToken, ...ca };
+        case "github":
+            return {
+                githubAppID: auth.appId,
+                githubAppInstallationID: auth.installationId,
+                githubAppPrivateKey: auth.privateKey,
+                ...ca,
+            };
         case "none":
-            return undefined;
+            return caBundle === undefined ? undefined : ca;
     }
 }
 
 /** The Git repository Flux syncs from, with its auth Secret. */
 export class GitSource extends pulumi.ComponentResource {
+    public readonly kind = "GitRepository" as const;
     public readonly repositoryName: string;
     public readonly repository: k8s.apiextensions.CustomResource;
     public readonly authSecret?: k8s.core.v1.Secret;
 
     constructor(name: string, args: GitSourceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:index:GitSource", name, {}, opts);
-        const after = opts?.dependsOn;
-        const data = gitAuthData(args.auth);
-        if (data !== undefined) {
-            this.authSecret = new k8s.core.v1.Secret(
-                `${name}-auth`,
-                {
-                    metadata: { name: args.secretName, namespace: args.namespace },
-                    type: "Opaque",
-                    data: secretData(data),
-                },
-                { parent: this, dependsOn: after, additionalSecretOutputs: ["data", "stringData"] },
-            );
-        }
-        this.repository = new k8s.apiextensions.CustomResource(
+        const data = gitAuthData(args.auth, args.caBundle);
+        const declared = declareSource(
+            this,
             name,
             {
+                ...args,
                 apiVersion: GIT_REPOSITORY_API_VERSION,
-                kind: "GitRepository",
-                metadata: {
-                    name: args.repositoryName,
-                    namespace: args.namespace,
-                    annotations: readinessAnnotations(args.readiness),
-                },
+                kind: this.kind,
+                // Every value from a git key stored as a secret is a secret (see GitSettings.confidential).
                 spec: args.confidential
                     ? pulumi.secret(buildGitRepositorySpec(args))
                     : buildGitRepositorySpec(args),
+                secret: data === undefined ? undefined : { type: "Opaque", data },
             },
-            // The Secret first: without it the first fetch fails and Ready waits for a retry.
-            pulumi.mergeOptions({ parent: this, dependsOn: after }, { dependsOn: this.authSecret }),
+            opts?.dependsOn,
         );
+        this.repository = declared.repository;
+        this.authSecret = declared.secret;
         this.repositoryName = args.repositoryName;
         this.registerOutputs({ repositoryName: this.repositoryName });
     }

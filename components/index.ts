@@ -4,3 +4,4 @@ export * from "./git-source";
 export * from "./layers";
 export * from "./readiness";
 export * from "./sops-age-secret";
+export * from "./oci-source";

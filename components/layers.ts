@@ -7,10 +7,17 @@ export const KUSTOMIZATION_API_VERSION = "kustomize.toolkit.fluxcd.io/v1";
 
 /** What every layer shares. */
 export interface LayerContext {
-    /** The GitRepository the layers build from. */
-    sourceRef: { kind: "GitRepository"; name: string };
+    /** The GitRepository or OCIRepository the layers build from. */
+    sourceRef: { kind: "GitRepository" | "OCIRepository"; name: string };
     /** The Secret holding the age key (`decryption.secretRef`). */
     decryptionSecretName: string;
+    /**
+     * Service account the layers are applied as. Set under the multi-tenancy
+     * lockdown, where a Kustomization without one impersonates the namespace's
+     * `default` account (which may do nothing); unset, the controller's own
+     * account applies them.
+     */
+    serviceAccountName?: string;
 }
 
 export interface FluxLayersArgs extends LayerContext {
@@ -32,6 +39,7 @@ export function buildKustomizationSpec(layer: Layer, ctx: LayerContext): Record<
         // Every layer may hold SOPS files; decrypting is a no-op for plain ones.
         decryption: { provider: "sops", secretRef: { name: ctx.decryptionSecretName } },
     };
+    if (ctx.serviceAccountName !== undefined) spec.serviceAccountName = ctx.serviceAccountName;
     if (layer.dependsOn.length > 0) spec.dependsOn = layer.dependsOn.map((name) => ({ name }));
     if (layer.healthChecks.length > 0)
         spec.healthChecks = layer.healthChecks.map((h) => ({ ...h }));

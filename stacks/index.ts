@@ -12,3 +12,5 @@ export {
 } from "./parse";
 export * from "./types";
 export { durationSeconds, DURATION_PATTERN } from "./duration";
+export { checkFluxUpgrade, UpgradeRefusedError } from "./upgrade-check";
+export { LiveCrdReader, setLiveCrdReader } from "./live-crds";

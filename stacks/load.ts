@@ -3,7 +3,7 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { PROJECT } from "./defaults";
 import { ConfigError, formatWarning } from "./errors";
 import { ParsedConfig, parseStackConfig, RawConfig } from "./parse";
-import { GitAuth, StackConfig } from "./types";
+import { GitAuth, GitSettings, StackConfig } from "./types";
 
 /**
  * The raw config of the running stack: every `flux-gitops:*` key, structured
@@ -54,9 +54,44 @@ export async function loadStackConfig(raw: RawConfig = readRawConfig()): Promise
 /** Wraps every confidential value as a Pulumi secret, so it is encrypted in state and masked in output. */
 export function toStackConfig(c: ParsedConfig): StackConfig {
     const s = (v: string | undefined) => pulumi.secret(v ?? "");
-    const cred = c.git.credentials;
+    const { pullSecret, ...flux } = c.flux;
+    const oci = c.oci;
+    return {
+        flux: {
+            ...flux,
+            ...(pullSecret !== undefined && {
+                pullSecret: {
+                    name: pullSecret.name,
+                    dockerConfigJson: s(pullSecret.dockerConfigJson),
+                },
+            }),
+        },
+        ...(c.git !== undefined && { git: toGitSettings(c.git, s) }),
+        ...(oci !== undefined && {
+            oci: {
+                ...oci,
+                dockerConfigJson:
+                    oci.dockerConfigJson === undefined ? undefined : s(oci.dockerConfigJson),
+            },
+        }),
+        sops: {
+            secretName: c.sops.secretName,
+            ageKey: s(c.sops.ageKey),
+            recipients: c.sops.recipients,
+        },
+        readiness: c.readiness,
+        layers: c.layers,
+        takeover: c.takeover,
+    };
+}
+
+function toGitSettings(
+    g: NonNullable<ParsedConfig["git"]>,
+    s: (v: string | undefined) => pulumi.Output<string>,
+): GitSettings {
+    const cred = g.credentials;
     let auth: GitAuth;
-    switch (c.git.auth) {
+    switch (g.auth) {
         case "ssh":
             auth = {
                 kind: "ssh",
@@ -70,20 +105,17 @@ export function toStackConfig(c: ParsedConfig): StackConfig {
         case "bearer":
             auth = { kind: "bearer", bearerToken: s(cred.gitBearerToken) };
             break;
+        case "github":
+            auth = {
+                kind: "github",
+                appId: s(cred.gitGithubAppId),
+                installationId: s(cred.gitGithubAppInstallationId),
+                privateKey: s(cred.gitGithubAppPrivateKey),
+            };
+            break;
         default:
             auth = { kind: "none" };
     }
-    const { credentials: _unused, ...git } = c.git;
-    return {
-        flux: c.flux,
-        git: { ...git, auth },
-        sops: {
-            secretName: c.sops.secretName,
-            ageKey: s(c.sops.ageKey),
-            recipients: c.sops.recipients,
-        },
-        readiness: c.readiness,
-        layers: c.layers,
-        takeover: c.takeover,
-    };
+    const { credentials: _unused, caBundle, ...git } = g;
+    return { ...git, auth, ...(caBundle !== undefined && { caBundle: s(caBundle) }) };
 }

@@ -4,15 +4,16 @@ import { RawConfig } from "./raw";
 import { checkAcrossSections } from "./sections/across";
 import { SectionContext } from "./sections/context";
 import { checkFluxObjects } from "./sections/flux-objects";
-import { parseFlux } from "./sections/flux";
+import { parseFlux, ParsedFlux } from "./sections/flux";
 import { parseGit, ParsedGit } from "./sections/git";
 import { parseLayers } from "./sections/layers";
+import { parseOci, ParsedOci } from "./sections/oci";
 import { parseReadiness } from "./sections/readiness";
-import { SECRET_KEYS } from "./sections/secrets";
+import { SECRET_KEYS, SecretKey, secretProblem } from "./sections/secrets";
 import { parseSops, SopsSettings } from "./sections/sops";
 import { parseTakeover } from "./sections/takeover";
 import * as d from "./defaults";
-import { FluxSettings, Layer, ReadinessSettings } from "./types";
+import { Layer, ReadinessSettings } from "./types";
 
 export { RawConfig, RawValue } from "./raw";
 export { SECRET_KEYS } from "./sections/secrets";
@@ -21,8 +22,11 @@ export { configKey };
 
 /** Validated settings with secrets still as plain strings; the loader wraps them as Pulumi secrets. */
 export interface ParsedConfig {
-    flux: FluxSettings;
-    git: ParsedGit;
+    flux: ParsedFlux;
+    /** Unset when `oci` is the source. */
+    git?: ParsedGit;
+    /** Set instead of `git` for an OCI source. */
+    oci?: ParsedOci;
     sops: SopsSettings;
     readiness: ReadinessSettings;
     layers: Layer[];
@@ -53,15 +57,19 @@ export async function parseStackConfig(
         baseDir: opts.baseDir ?? process.cwd(),
     };
     checkKnownKeys(ctx);
-    const flux = parseFlux(ctx);
-    const git = parseGit(ctx);
+    const flux = await parseFlux(ctx);
+    // One source for the layers: an OCIRepository when `oci` is set, else the GitRepository.
+    const useOci = ctx.raw.oci !== undefined;
+    const oci = useOci ? parseOci(ctx) : undefined;
+    const git = useOci ? undefined : parseGit(ctx);
+    checkOtherSourceKeys(ctx, useOci ? "oci" : "git");
     const sops = await parseSops(ctx);
     const readiness = parseReadiness(ctx);
     const layers = parseLayers(ctx, readiness?.timeout ?? d.DEFAULT_READINESS_TIMEOUT);
     const takeover = parseTakeover(ctx);
     if (
         flux === undefined ||
-        git === undefined ||
+        (useOci ? oci === undefined : git === undefined) ||
         sops === undefined ||
         readiness === undefined ||
         layers === undefined ||
@@ -69,16 +77,38 @@ export async function parseStackConfig(
     ) {
         return { ok: false, problems: ctx.problems.sorted() };
     }
-    checkAcrossSections(ctx, { flux, git, sops, readiness, layers });
+    checkAcrossSections(ctx, { flux, git, oci, sops, readiness, layers });
     if (ctx.problems.count === 0) {
-        checkFluxObjects(ctx, { git, sopsSecretName: sops.secretName, layers });
+        checkFluxObjects(ctx, { git, oci, sopsSecretName: sops.secretName, layers });
     }
     if (ctx.problems.count > 0) return { ok: false, problems: ctx.problems.sorted() };
     return {
         ok: true,
-        config: { flux, git, sops, readiness, layers, takeover },
+        config: {
+            flux,
+            ...(git !== undefined && { git }),
+            ...(oci !== undefined && { oci }),
+            sops,
+            readiness,
+            layers,
+            takeover,
+        },
         warnings: ctx.problems.warnings,
     };
+}
+
+/** The secret keys of the source the stack does not use would otherwise be silently ignored. */
+function checkOtherSourceKeys(ctx: SectionContext, source: "git" | "oci"): void {
+    const other = source === "oci" ? "git" : "oci";
+    for (const name of Object.keys(SECRET_KEYS) as SecretKey[]) {
+        if (name.startsWith(other) && ctx.raw[name] !== undefined) {
+            secretProblem(
+                ctx,
+                name,
+                `unset: \`${configKey([source])}\` is the layers' source, and this key belongs to \`${configKey([other])}\``,
+            );
+        }
+    }
 }
 
 /** Typos in key names would otherwise be silently ignored. */

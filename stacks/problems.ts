@@ -99,11 +99,11 @@ const byKey = (a: { key: string }, b: { key: string }) =>
     a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 
 /** Every top-level key the program reads. */
-export const SECTION_KEYS = ["flux", "git", "sops", "readiness", "layers"] as const;
+export const SECTION_KEYS = ["flux", "git", "oci", "sops", "readiness", "layers"] as const;
 const KNOWN_KEYS = new Set<string>([...SECTION_KEYS, ...Object.keys(SECRET_KEYS), "takeover"]);
 
 /** Fields that hold URLs, whose user-info and query may carry credentials. */
-const URL_FIELDS = new Set(["git.url", "flux.manifest"]);
+const URL_FIELDS = new Set(["git.url", "oci.url", "flux.manifest"]);
 
 /** `flux-gitops:layers.apps.healthChecks[0].name` for a path. */
 export function configKey(p: PropertyKey[]): string {

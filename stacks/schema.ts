@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DURATION_PATTERN, durationRangeProblem } from "./duration";
+import { installOptionsShape } from "./flux-install-schema";
 import { describeFluxReleases, knownFluxRelease } from "./flux-releases";
 import { refNameProblem } from "./git-ref";
 import { semverRangeProblem } from "./semver-range";
@@ -23,6 +24,7 @@ export const EXPECT = {
     semver: "a semver range in Flux's syntax (Masterminds/semver) such as >=1.0.0 <2.0.0, ~1.2 or 1.x",
     commit: "a full commit SHA (40 or 64 hex characters)",
     gitAuth: "one of ssh, basic, bearer or none",
+    gitProvider: "generic or github (GitHub App authentication)",
     apiVersion: "an apiVersion such as helm.toolkit.fluxcd.io/v2 or v1",
     kind: "a Kubernetes kind such as HelmRelease",
     deletionPolicy: `one of ${DELETION_POLICIES.join(", ")}`,
@@ -48,7 +50,7 @@ const pattern = (re: RegExp, expected: string, max?: number) => {
  * A string that passes `check`, which returns why not ("" when the expected
  * form says it all); the reason follows the expected form.
  */
-const checked = (expected: string, check: (v: string) => string | undefined) =>
+export const checked = (expected: string, check: (v: string) => string | undefined) =>
     z.string({ error: expected }).superRefine((v, ctx) => {
         const why = check(v);
         if (why === undefined) return;
@@ -85,6 +87,7 @@ export const fluxSchema = obj({
             error: EXPECT.manifest,
         })
         .optional(),
+    ...installOptionsShape,
 });
 
 export const gitRefSchema = obj({
@@ -102,6 +105,7 @@ export const gitSchema = obj({
     ref: gitRefSchema.optional(),
     interval: duration.optional(),
     auth: z.enum(["ssh", "basic", "bearer", "none"], { error: EXPECT.gitAuth }).optional(),
+    provider: z.enum(["generic", "github"], { error: EXPECT.gitProvider }).optional(),
     repositoryName: dnsSubdomain.optional(),
     secretName: dnsSubdomain.optional(),
 });

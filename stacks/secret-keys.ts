@@ -6,6 +6,13 @@ export const SECRET_KEYS = {
     gitUsername: { plainAllowed: true },
     gitPassword: { plainAllowed: false },
     gitBearerToken: { plainAllowed: false },
+    gitGithubAppId: { plainAllowed: true },
+    gitGithubAppInstallationId: { plainAllowed: true },
+    gitGithubAppPrivateKey: { plainAllowed: false },
+    gitCaBundle: { plainAllowed: true },
+    ociUsername: { plainAllowed: true },
+    ociPassword: { plainAllowed: false },
+    fluxRegistryCredentials: { plainAllowed: false },
 } as const;
 export type SecretKey = keyof typeof SECRET_KEYS;
 

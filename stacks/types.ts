@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { InstallOptions, KubeObject } from "../components/flux-manifest";
 
 /** A `healthChecks` entry of a Flux Kustomization. */
 export interface HealthCheckRef {
@@ -67,7 +68,13 @@ export type GitAuth =
     | { kind: "none" }
     | { kind: "ssh"; identity: pulumi.Output<string>; knownHosts: pulumi.Output<string> }
     | { kind: "basic"; username: pulumi.Output<string>; password: pulumi.Output<string> }
-    | { kind: "bearer"; bearerToken: pulumi.Output<string> };
+    | { kind: "bearer"; bearerToken: pulumi.Output<string> }
+    | {
+          kind: "github";
+          appId: pulumi.Output<string>;
+          installationId: pulumi.Output<string>;
+          privateKey: pulumi.Output<string>;
+      };
 
 export type GitAuthKind = GitAuth["kind"];
 
@@ -92,6 +99,30 @@ export interface GitSettings {
      * Kubernetes shows to anyone who can list objects stay plain.
      */
     confidential?: boolean;
+    /** PEM CA certificates the https:// server's certificate is verified with (`ca.crt` of the auth Secret). */
+    caBundle?: pulumi.Output<string>;
+}
+
+/** Which artifact of the OCI repository Flux follows; exactly one is set. */
+export type OciRef = { tag: string } | { semver: string } | { digest: string };
+
+/** An OCIRepository as the layers' source (Flux's gitless mode). */
+export interface OciSettings {
+    /** OCIRepository name the layers' `sourceRef` points at. */
+    repositoryName: string;
+    /** `oci://` URL of the artifact repository. */
+    url: string;
+    ref: OciRef;
+    /** How often Flux checks for a new artifact (Flux duration). */
+    interval: string;
+    /** `generic` authenticates with the pull Secret; the cloud providers with workload identity. */
+    provider: "generic" | "aws" | "azure" | "gcp";
+    /** Name of the pull Secret; unused without credentials. */
+    secretName: string;
+    /** `.dockerconfigjson` of the pull Secret, as a Pulumi secret; unset for a public repository. */
+    dockerConfigJson?: pulumi.Output<string>;
+    /** As `GitSettings.confidential`, for the `oci` key. */
+    confidential?: boolean;
 }
 
 /** The Flux release and where it is installed from. */
@@ -111,6 +142,18 @@ export interface FluxSettings {
      * Kubernetes shows to anyone who can list objects stay plain.
      */
     confidential?: boolean;
+    /** The manifest's pinned sha256, when the stack pins one. */
+    sha256?: string;
+    /** How the install differs from the manifest as published. */
+    options: InstallOptions;
+    /** The install's objects: the manifest with `options` applied (no secrets in them). */
+    objects: KubeObject[];
+}
+
+/** The image pull Secret's `.dockerconfigjson`, when `flux.imagePullSecret` is set. */
+export interface FluxPullSecret<S> {
+    name: string;
+    dockerConfigJson: S;
 }
 
 /** How `pulumi up` waits for Flux objects. */
@@ -123,8 +166,11 @@ export interface ReadinessSettings {
 
 /** The validated configuration of one stack: everything the components need. */
 export interface StackConfig {
-    flux: FluxSettings;
-    git: GitSettings;
+    flux: FluxSettings & { pullSecret?: FluxPullSecret<pulumi.Output<string>> };
+    /** The Git source; unset when `oci` is the layers' source. */
+    git?: GitSettings;
+    /** The OCI source; unset when Git is. */
+    oci?: OciSettings;
     sops: {
         secretName: string;
         /** The age identities, one per line, as a Pulumi secret. */

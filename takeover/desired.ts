@@ -21,9 +21,15 @@ export interface Desired {
 
 /** The stack's declarations, built with the components' own spec builders. */
 export function desiredState(c: ParsedConfig): Desired {
-    const git = { ...c.git, auth: { kind: c.git.auth } } as Parameters<
-        typeof buildGitRepositorySpec
-    >[0];
+    const g = c.git;
+    // `flux bootstrap` syncs from Git (gotk-sync.yaml): an OCI-sourced stack has nothing to adopt there.
+    if (g === undefined) {
+        throw new Error(
+            "the stack's layers use `flux-gitops:oci` as their source; a cluster bootstrapped with " +
+                "`flux bootstrap` syncs from Git: set `flux-gitops:git` for the takeover",
+        );
+    }
+    const git = { ...g, auth: { kind: g.auth } } as Parameters<typeof buildGitRepositorySpec>[0];
     const secrets: DesiredSecret[] = [
         {
             name: c.sops.secretName,
@@ -45,11 +51,11 @@ export function desiredState(c: ParsedConfig): Desired {
         bearer: [["bearerToken", "gitBearerToken"]],
         none: [],
     };
-    const auth = authKeys[c.git.auth];
+    const auth = authKeys[g.auth];
     if (auth.length > 0) {
-        const creds = c.git.credentials as Record<string, string | undefined>;
+        const creds = g.credentials as Record<string, string | undefined>;
         secrets.push({
-            name: c.git.secretName,
+            name: g.secretName,
             data: Object.fromEntries(
                 auth.map(([dataKey, key]) => [
                     dataKey,
@@ -59,13 +65,13 @@ export function desiredState(c: ParsedConfig): Desired {
         });
     }
     const ctx = {
-        sourceRef: { kind: "GitRepository" as const, name: c.git.repositoryName },
+        sourceRef: { kind: "GitRepository" as const, name: g.repositoryName },
         decryptionSecretName: c.sops.secretName,
     };
     return {
         namespace: c.flux.namespace,
         fluxVersion: c.flux.version,
-        repository: { name: c.git.repositoryName, spec: buildGitRepositorySpec(git) },
+        repository: { name: g.repositoryName, spec: buildGitRepositorySpec(git) },
         secrets,
         layers: c.layers.map((l) => ({ name: l.name, spec: buildKustomizationSpec(l, ctx) })),
     };

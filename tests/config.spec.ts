@@ -468,12 +468,16 @@ describe("parseStackConfig", () => {
     it("fills in the seed: Flux namespace, Git defaults, sops-age and the three layers", async () => {
         const r = await parseStackConfig(await raw());
         if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
-        expect(r.config.flux).to.deep.equal({
+        const { objects, ...flux } = r.config.flux;
+        expect(flux).to.deep.equal({
             version: "v2.9.5",
             namespace: "flux-system",
             manifest: "https://github.com/fluxcd/flux2/releases/download/v2.9.5/install.yaml",
             keepOnDestroy: true,
+            options: {},
         });
+        // Flux's four default controllers out of the (synthetic) release's five.
+        expect(objects.filter((o) => o.kind === "Deployment")).to.have.length(4);
         expect(r.config.git).to.deep.include({
             repositoryName: "flux-system",
             ref: { branch: "main" },

@@ -92,6 +92,33 @@ describe("accepted here, rejected by Flux (class 4)", () => {
         expect(ctx.problems.sorted()).to.deep.equal([]);
     });
 
+    const oci = {
+        repositoryName: "flux-system",
+        url: "oci://ghcr.io/acme-platform/cluster-gitops",
+        ref: { tag: "latest" },
+        interval: "1m0s",
+        provider: "generic" as const,
+        secretName: "flux-system",
+    };
+
+    it("passes a valid OCIRepository and the layers that build from it", () => {
+        const ctx = ctxFor();
+        checkFluxObjects(ctx, { oci, sopsSecretName: "sops-age", layers: [layer] });
+        expect(ctx.problems.sorted()).to.deep.equal([]);
+    });
+
+    it("maps a CRD violation of the OCIRepository to its oci key", () => {
+        const ctx = ctxFor();
+        checkFluxObjects(ctx, {
+            oci: { ...oci, interval: "5 minutes", url: "OCI://ghcr.io/a/b" },
+            sopsSecretName: "sops-age",
+            layers: [layer],
+        });
+        const problems = ctx.problems.sorted();
+        expect(problems.map((p) => p.key)).to.deep.equal([`${P}:oci.interval`, `${P}:oci.url`]);
+        for (const p of problems) expect(p.expected).to.contain("OCIRepository CRD");
+    });
+
     it("vendors the schemas of the release the toolchain and the program pin", () => {
         const env = fs.readFileSync(path.join(ROOT, "tests/toolchain/versions.env"), "utf8");
         const file = JSON.parse(
@@ -102,6 +129,7 @@ describe("accepted here, rejected by Flux (class 4)", () => {
         expect(Object.keys(file.schemas)).to.deep.equal([
             "kustomize.toolkit.fluxcd.io/v1/Kustomization",
             "source.toolkit.fluxcd.io/v1/GitRepository",
+            "source.toolkit.fluxcd.io/v1/OCIRepository",
         ]);
     });
 

@@ -1,12 +1,17 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { ConfigError } from "../stacks";
 import { stackWithSecrets, P, withValue } from "./helpers/fixtures";
+import { syntheticInstallManifest, syntheticInstallObjects } from "./helpers/flux-manifest";
+import { fetched } from "./helpers/offline-release";
 import { isSecretMarked, ProgramRun, Registered, runProgram } from "./helpers/mocks";
 
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
 const GIT_REPOSITORY = "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository";
 const SECRET = "kubernetes:core/v1:Secret";
-const CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile";
+const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
 
 const helmRelease = (namespace: string, name: string) => ({
     apiVersion: "helm.toolkit.fluxcd.io/v2",
@@ -62,14 +67,19 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
     });
 
     it("installs the pinned Flux release from its install.yaml", () => {
-        const install = only(run, CONFIG_FILE);
-        expect(install.inputs.file).to.equal(
+        expect(fetched).to.include(
             "https://github.com/fluxcd/flux2/releases/download/v2.9.5/install.yaml",
         );
+        // The release's objects minus the controller outside Flux's default set, as they are.
+        const expected = syntheticInstallObjects().filter(
+            (o) =>
+                o.metadata.labels?.["app.kubernetes.io/component"] !== "image-reflector-controller",
+        );
+        expect(only(run, CONFIG_GROUP).inputs.objs).to.deep.equal(expected);
     });
 
     it("keeps Flux's controllers and CRDs when the stack is destroyed", () => {
-        expect(only(run, CONFIG_FILE).retainOnDelete).to.equal(true);
+        expect(only(run, CONFIG_GROUP).retainOnDelete).to.equal(true);
     });
 
     it("declares the infrastructure layer as the seed does", () => {
@@ -161,7 +171,7 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
     });
 
     it("creates nothing Flux-typed and no Secret before the Flux install", () => {
-        const install = only(run, CONFIG_FILE);
+        const install = only(run, CONFIG_GROUP);
         const fluxObjects = run.resources.filter((r) =>
             [KUSTOMIZATION, GIT_REPOSITORY, SECRET].includes(r.type),
         );
@@ -290,7 +300,7 @@ describe("the dev stack (Pulumi.dev.yaml as on disk)", () => {
         validatesAgainstFluxSchemas(run));
 
     it("removes Flux itself on destroy", () => {
-        expect(only(run, CONFIG_FILE).retainOnDelete).to.equal(false);
+        expect(only(run, CONFIG_GROUP).retainOnDelete).to.equal(false);
     });
 
     it("waits 5 minutes for each layer", () => {
@@ -379,7 +389,11 @@ describe("stack variations", () => {
     });
 
     it("installs from a local manifest file and follows a tag over https with a token", async () => {
-        let config = withValue(base.config, "flux", ["manifest"], "package.json");
+        const [gitRepositories, kustomizations, , namespace] = syntheticInstallObjects();
+        const objects = [gitRepositories, kustomizations, namespace];
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "flux-")), "install.yaml");
+        fs.writeFileSync(file, syntheticInstallManifest(objects));
+        let config = withValue(base.config, "flux", ["manifest"], file);
         config = withValue(config, "git", [], {
             url: "https://git.example.test/platform/gitops.git",
             ref: { tag: "v1.2.3" },
@@ -389,7 +403,7 @@ describe("stack variations", () => {
         config = withValue(config, "gitKnownHosts", [], undefined);
         config = withValue(config, "gitBearerToken", [], "t0ken-value");
         const run = await runProgram(config, [`${P}:ageKey`, `${P}:gitBearerToken`]);
-        expect(only(run, CONFIG_FILE).inputs.file).to.equal("package.json");
+        expect(only(run, CONFIG_GROUP).inputs.objs).to.deep.equal(objects);
         expect(only(run, GIT_REPOSITORY).inputs.spec).to.deep.equal({
             interval: "1m0s",
             url: "https://git.example.test/platform/gitops.git",

@@ -176,8 +176,46 @@ describe("render: offline stack config", () => {
         expect(stack.placeholders).to.deep.equal(["ageKey", "gitPassword"]);
         expect(stack.config["flux-gitops:gitUsername"]).to.equal("flux-bot");
         expect(JSON.stringify(stack.config)).not.to.contain("v1:c2VjcmV0");
-        expect(stack.parsed.git.auth).to.equal("basic");
+        expect(stack.parsed.git?.auth).to.equal("basic");
         fs.rmSync(dir, { recursive: true });
+    });
+
+    it("renders an OCI source and an image pull Secret from encrypted secrets, content redacted", async () => {
+        const dir = tmpDir();
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.oci.yaml"),
+            `config:
+  flux-gitops:flux:
+    imagePullSecret: flux-registry
+  flux-gitops:fluxRegistryCredentials:
+    secure: v1:c2VjcmV0LWNpcGhlcnRleHQ=
+  flux-gitops:oci:
+    url: oci://ghcr.io/acme-platform/cluster-gitops
+  flux-gitops:ociUsername: robot
+  flux-gitops:ociPassword:
+    secure: v1:c2VjcmV0LWNpcGhlcnRleHQ=
+`,
+        );
+        const files = byName(await renderStack("oci", dir));
+        fs.rmSync(dir, { recursive: true });
+        const source = parse(files["gotk-sync.yaml"]);
+        expect([source.kind, source.spec.url]).to.deep.equal([
+            "OCIRepository",
+            "oci://ghcr.io/acme-platform/cluster-gitops",
+        ]);
+        expect(parse(files["apps-kustomization.yaml"]).spec.sourceRef.kind).to.equal(
+            "OCIRepository",
+        );
+        const install = parse(files["gotk-components.yaml"]);
+        expect(install.imagePullSecret).to.equal("flux-registry");
+        expect(install.pullSecret).to.deep.equal({
+            name: "flux-registry",
+            dockerConfigJson: "<redacted>",
+        });
+        expect(parse(files["flux-system-secret.yaml"]).data).to.deep.equal({
+            ".dockerconfigjson": "<redacted>",
+        });
     });
 
     it("names the stacks there are when the stack file is missing", async () => {

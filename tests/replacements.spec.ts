@@ -229,7 +229,13 @@ const cases: Case[] = [
         value: "flux",
         databases: "replace",
         source: "replace",
-        also: [["flux", ["manifest"], "https://example.com/flux/install.yaml"]],
+        also: [
+            [
+                "flux",
+                ["manifest"],
+                "https://github.com/fluxcd/flux2/releases/download/v2.9.5/install.yaml",
+            ],
+        ],
     },
 ];
 

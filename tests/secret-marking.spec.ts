@@ -26,7 +26,7 @@ interface Case {
 
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
 const GIT_REPOSITORY = "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository";
-const CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile";
+const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
 
 const cases: Case[] = [
     {
@@ -70,11 +70,13 @@ const cases: Case[] = [
         receiver: GIT_REPOSITORY,
     },
     {
-        what: "a manifest path in a flux key set with --secret",
-        change: (c) => withValue(c, "flux", ["manifest"], "./tests/../package.json"),
+        // The install's objects are built from the manifest with the flux key's options: a
+        // registry mirror reaches every controller's image, so the objects are secret too.
+        what: "a registry mirror in a flux key set with --secret",
+        change: (c) => withValue(c, "flux", ["registry"], "mirror-code-name-05.example/fluxcd"),
         secretKey: "flux",
-        secret: "tests/../package.json",
-        receiver: CONFIG_FILE,
+        secret: "mirror-code-name-05",
+        receiver: CONFIG_GROUP,
     },
 ];
 

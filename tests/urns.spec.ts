@@ -23,7 +23,9 @@ const FLUX_INSTALL = "flux-gitops:index:FluxInstall";
 const SOPS_AGE = "flux-gitops:index:SopsAgeSecret";
 const GIT_SOURCE = "flux-gitops:index:GitSource";
 const FLUX_LAYERS = "flux-gitops:index:FluxLayers";
-const CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile";
+// The install is a ConfigGroup of the objects built from the manifest; each object is aliased to
+// its resource under the earlier ConfigFile, so stacks deployed before keep their objects.
+const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
 const SECRET = "kubernetes:core/v1:Secret";
 const GIT_REPOSITORY = "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository";
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
@@ -39,7 +41,7 @@ function expectedUrns(stack: string, layerNames: string[]): { urn: string; paren
     });
     return [
         component(FLUX_INSTALL, "flux"),
-        child(FLUX_INSTALL, "flux", CONFIG_FILE, "flux"),
+        child(FLUX_INSTALL, "flux", CONFIG_GROUP, "flux"),
         component(SOPS_AGE, "sops-age"),
         child(SOPS_AGE, "sops-age", SECRET, "sops-age"),
         component(GIT_SOURCE, "git"),

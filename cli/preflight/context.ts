@@ -9,8 +9,8 @@ export interface PreflightContext {
     layers: Layer[];
     /** Public age recipients of the stack's key; undefined when not known. */
     recipients?: string[];
-    /** The stack's own GitRepository (Pulumi defines it, no layer does). */
-    gitRepository: { name: string; namespace: string };
+    /** The stack's own source, GitRepository or OCIRepository (Pulumi defines it, no layer does). */
+    source: { kind: "GitRepository" | "OCIRepository"; name: string; namespace: string };
     /** `Pulumi.prod.yaml:31` for a config key path set in the stack file, else undefined. */
     keyAt(p: (string | number)[]): string | undefined;
 }

@@ -88,9 +88,9 @@ export function checkDependencyOrder(ctx: PreflightContext, all: LayerContents[]
             .map((c) => c.layer.name);
     const ownSource = (r: Reference) =>
         r.group === SOURCE_GROUP &&
-        r.kind === "GitRepository" &&
-        r.name === ctx.gitRepository.name &&
-        r.namespace === ctx.gitRepository.namespace;
+        r.kind === ctx.source.kind &&
+        r.name === ctx.source.name &&
+        r.namespace === ctx.source.namespace;
 
     for (const c of all) {
         const before = upstream(c.layer, byName);

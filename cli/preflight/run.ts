@@ -16,7 +16,7 @@ export interface PreflightInput {
     repoDir: string;
     layers: Layer[];
     recipients?: string[];
-    gitRepository: { name: string; namespace: string };
+    source: { kind: "GitRepository" | "OCIRepository"; name: string; namespace: string };
     /** The stack file, to point at the line where a config key is set. */
     stackFile?: string;
 }
@@ -27,7 +27,7 @@ export function runPreflight(input: PreflightInput): Finding[] {
         repo: new Repo(input.repoDir),
         layers: input.layers,
         recipients: input.recipients,
-        gitRepository: input.gitRepository,
+        source: input.source,
         keyAt: input.stackFile === undefined ? () => undefined : stackKeyLocator(input.stackFile),
     };
     const findings: Finding[] = [];

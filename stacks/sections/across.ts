@@ -1,8 +1,10 @@
 import { configKey } from "../problems";
 import { durationSeconds } from "../duration";
-import { FluxSettings, Layer, ReadinessSettings } from "../types";
+import { Layer, ReadinessSettings } from "../types";
 import { SectionContext } from "./context";
+import { ParsedFlux } from "./flux";
 import { ParsedGit } from "./git";
+import { ParsedOci } from "./oci";
 import { SopsSettings } from "./sops";
 
 /** Longer than this, a `pulumi up` waiting for something that never gets Ready looks hung. */
@@ -12,22 +14,15 @@ const LONGEST_SENSIBLE_WAIT_SECONDS = 6 * 3600;
 export function checkAcrossSections(
     ctx: SectionContext,
     s: {
-        flux: FluxSettings;
-        git: ParsedGit;
+        flux: ParsedFlux;
+        git?: ParsedGit;
+        oci?: ParsedOci;
         sops: SopsSettings;
         readiness: ReadinessSettings;
         layers: Layer[];
     },
 ): void {
-    if (s.git.auth !== "none" && s.git.secretName === s.sops.secretName) {
-        ctx.problems.add(
-            "git",
-            ["secretName"],
-            s.git.secretName,
-            `a name other than \`${configKey(["sops", "secretName"])}\`: both Secrets live in ` +
-                `${s.flux.namespace}, and one would overwrite the other`,
-        );
-    }
+    checkSecretNames(ctx, s);
     const orphans = s.layers
         .filter((l) => l.deletionPolicy === "Orphan")
         .map((l) => `\`${l.name}\``);
@@ -42,6 +37,41 @@ export function checkAcrossSections(
         );
     }
     if (s.readiness.enabled) warnLongWaits(ctx, s.readiness, s.layers);
+}
+
+/**
+ * The Secrets the program declares in the Flux namespace, each with the key
+ * that names it: two with one name would overwrite each other. The sops
+ * Secret is always declared; the source's only with credentials or a CA
+ * bundle; the image pull Secret only with `flux.imagePullSecret`.
+ */
+function checkSecretNames(
+    ctx: SectionContext,
+    s: { flux: ParsedFlux; git?: ParsedGit; oci?: ParsedOci; sops: SopsSettings },
+): void {
+    const named: { key: [string, string]; name: string }[] = [
+        { key: ["sops", "secretName"], name: s.sops.secretName },
+    ];
+    if (s.git !== undefined && (s.git.auth !== "none" || s.git.caBundle !== undefined)) {
+        named.push({ key: ["git", "secretName"], name: s.git.secretName });
+    }
+    if (s.oci?.dockerConfigJson !== undefined) {
+        named.push({ key: ["oci", "secretName"], name: s.oci.secretName });
+    }
+    if (s.flux.pullSecret !== undefined) {
+        named.push({ key: ["flux", "imagePullSecret"], name: s.flux.pullSecret.name });
+    }
+    for (const [i, later] of named.entries()) {
+        const earlier = named.slice(0, i).find((e) => e.name === later.name);
+        if (earlier === undefined) continue;
+        ctx.problems.add(
+            later.key[0],
+            [later.key[1]],
+            later.name,
+            `a name other than \`${configKey(earlier.key)}\`: both Secrets live in ` +
+                `${s.flux.namespace}, and one would overwrite the other`,
+        );
+    }
 }
 
 function warnLongWaits(ctx: SectionContext, readiness: ReadinessSettings, layers: Layer[]): void {

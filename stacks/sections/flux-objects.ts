@@ -1,6 +1,6 @@
 /**
  * Flux's own validation, before anything is applied: the Kustomizations and
- * the GitRepository the program declares are checked against the OpenAPI
+ * the source (GitRepository or OCIRepository) the program declares are checked against the OpenAPI
  * schemas of the pinned release's CRDs, so that what the API server would
  * reject at `pulumi up` (after Flux is installed) is a config error now, with
  * its key.
@@ -21,9 +21,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildGitRepositorySpec } from "../../components/git-source";
 import { buildKustomizationSpec } from "../../components/layers";
+import { buildOciRepositorySpec } from "../../components/oci-source";
 import { GitAuth, GitSettings, Layer } from "../types";
 import { SectionContext } from "./context";
 import { ParsedGit } from "./git";
+import { ParsedOci } from "./oci";
 
 interface SchemaFile {
     release: string;
@@ -32,6 +34,7 @@ interface SchemaFile {
 
 const KUSTOMIZATION = "kustomize.toolkit.fluxcd.io/v1/Kustomization";
 const GIT_REPOSITORY = "source.toolkit.fluxcd.io/v1/GitRepository";
+const OCI_REPOSITORY = "source.toolkit.fluxcd.io/v1/OCIRepository";
 
 let compiled: { release: string; check: Record<string, ValidateFunction> } | undefined;
 
@@ -51,7 +54,11 @@ function validators(): NonNullable<typeof compiled> {
 }
 
 /** Where a Kustomization spec field comes from in the config. */
-function layerKey(layer: string, at: string[]): [string, (string | number)[]] {
+function layerKey(
+    layer: string,
+    source: "git" | "oci",
+    at: string[],
+): [string, (string | number)[]] {
     const [field, i, sub] = at;
     switch (field) {
         case "dependsOn":
@@ -71,7 +78,7 @@ function layerKey(layer: string, at: string[]): [string, (string | number)[]] {
         case "decryption":
             return ["sops", ["secretName"]];
         case "sourceRef":
-            return ["git", ["repositoryName"]];
+            return [source, ["repositoryName"]];
         case undefined:
             return ["layers", [layer]];
         default:
@@ -79,13 +86,15 @@ function layerKey(layer: string, at: string[]): [string, (string | number)[]] {
     }
 }
 
-/** Where a GitRepository spec field comes from in the config. */
-function gitKey(at: string[]): [string, (string | number)[]] {
-    const [field, sub] = at;
-    if (field === "secretRef") return ["git", ["secretName"]];
-    if (field === "ref") return ["git", ["ref", ...(sub ? [sub] : [])]];
-    return ["git", field === undefined ? [] : [field]];
-}
+/** Where a GitRepository or OCIRepository spec field comes from in the config. */
+const sourceKey =
+    (source: "git" | "oci") =>
+    (at: string[]): [string, (string | number)[]] => {
+        const [field, sub] = at;
+        if (field === "secretRef") return [source, ["secretName"]];
+        if (field === "ref") return [source, ["ref", ...(sub ? [sub] : [])]];
+        return [source, field === undefined ? [] : [field]];
+    };
 
 function valueAt(root: unknown, at: string[]): unknown {
     return at.reduce<unknown>(
@@ -122,22 +131,50 @@ function report(
 /** Builds each object's spec as the components do and checks it against the CRD schema. */
 export function checkFluxObjects(
     ctx: SectionContext,
-    s: { git: ParsedGit; sopsSecretName: string; layers: Layer[] },
+    s: { git?: ParsedGit; oci?: ParsedOci; sopsSecretName: string; layers: Layer[] },
 ): void {
     const { check } = validators();
-    const gitSettings: GitSettings = { ...s.git, auth: { kind: s.git.auth } as GitAuth };
-    const gitSpec = buildGitRepositorySpec(gitSettings);
-    if (!check[GIT_REPOSITORY](gitSpec)) {
-        report(ctx, GIT_REPOSITORY, check[GIT_REPOSITORY].errors ?? [], gitSpec, gitKey);
+    let sourceRef: { kind: "GitRepository" | "OCIRepository"; name: string };
+    let source: "git" | "oci";
+    if (s.oci !== undefined) {
+        // The pull Secret's content plays no part in the spec, only whether there is one.
+        const spec = buildOciRepositorySpec({ ...s.oci, dockerConfigJson: undefined });
+        if (s.oci.dockerConfigJson !== undefined) spec.secretRef = { name: s.oci.secretName };
+        if (!check[OCI_REPOSITORY](spec)) {
+            report(ctx, OCI_REPOSITORY, check[OCI_REPOSITORY].errors ?? [], spec, sourceKey("oci"));
+        }
+        sourceRef = { kind: "OCIRepository", name: s.oci.repositoryName };
+        source = "oci";
+    } else if (s.git !== undefined) {
+        const gitSettings: GitSettings = {
+            ...s.git,
+            auth: { kind: s.git.auth } as GitAuth,
+            caBundle: undefined,
+        };
+        const gitSpec = buildGitRepositorySpec(gitSettings);
+        if (s.git.caBundle !== undefined) gitSpec.secretRef = { name: s.git.secretName };
+        if (!check[GIT_REPOSITORY](gitSpec)) {
+            report(
+                ctx,
+                GIT_REPOSITORY,
+                check[GIT_REPOSITORY].errors ?? [],
+                gitSpec,
+                sourceKey("git"),
+            );
+        }
+        sourceRef = { kind: "GitRepository", name: s.git.repositoryName };
+        source = "git";
+    } else {
+        return;
     }
     for (const layer of s.layers) {
         const spec = buildKustomizationSpec(layer, {
-            sourceRef: { kind: "GitRepository", name: s.git.repositoryName },
+            sourceRef,
             decryptionSecretName: s.sopsSecretName,
         });
         if (!check[KUSTOMIZATION](spec)) {
             report(ctx, KUSTOMIZATION, check[KUSTOMIZATION].errors ?? [], spec, (at) =>
-                layerKey(layer.name, at),
+                layerKey(layer.name, source, at),
             );
         }
     }

@@ -2,21 +2,35 @@ import * as fs from "fs";
 import * as path from "path";
 import * as d from "../defaults";
 import { configKey } from "../problems";
+import { InstallOptions } from "../../components/flux-manifest";
 import { mayHoldCredentials } from "../redact";
-import { EXPECT, fluxSchema } from "../schema";
-import { FluxSettings } from "../types";
+import { EXPECT, FluxInput, fluxSchema } from "../schema";
+import { FluxPullSecret, FluxSettings } from "../types";
 import { confidential, parseSection, SectionContext } from "./context";
+import { buildFluxInstall, hideManifest, parsePullSecret } from "./flux-install";
 
-/** `flux`: the release, namespace and install manifest. */
-export function parseFlux(ctx: SectionContext): FluxSettings | undefined {
+/** The flux section with the pull Secret's content still plain; the loader wraps it as a secret. */
+export type ParsedFlux = FluxSettings & { pullSecret?: FluxPullSecret<string> };
+
+/** Every key of the flux section is used: a schema key that is no install option would be ignored silently. */
+type Unhandled = Exclude<
+    keyof FluxInput,
+    keyof InstallOptions | "version" | "namespace" | "manifest" | "keepOnDestroy" | "sha256"
+>;
+const allKeysHandled: [Unhandled] extends [never] ? true : Unhandled = true;
+void allKeysHandled;
+
+/** `flux`: the release, namespace, install manifest and install options. */
+export async function parseFlux(ctx: SectionContext): Promise<ParsedFlux | undefined> {
     const flux = parseSection(ctx, "flux", fluxSchema);
     if (flux === undefined) return undefined;
     const before = ctx.problems.count;
-    const version = flux.version ?? d.DEFAULT_FLUX_VERSION;
-    const namespace = flux.namespace ?? d.DEFAULT_FLUX_NAMESPACE;
-    const manifest = flux.manifest ?? d.releaseManifestUrl(version);
+    const { version: v, namespace: ns, manifest: m, keepOnDestroy, sha256, ...options } = flux;
+    const version = v ?? d.DEFAULT_FLUX_VERSION;
+    const namespace = ns ?? d.DEFAULT_FLUX_NAMESPACE;
+    let manifest = m ?? d.releaseManifestUrl(version);
     const manifestKey = configKey(["flux", "manifest"]);
-    if (flux.manifest === undefined && namespace !== d.DEFAULT_FLUX_NAMESPACE) {
+    if (m === undefined && namespace !== d.DEFAULT_FLUX_NAMESPACE) {
         ctx.problems.add(
             "flux",
             ["namespace"],
@@ -25,33 +39,51 @@ export function parseFlux(ctx: SectionContext): FluxSettings | undefined {
                 `for another namespace set \`${manifestKey}\` to the output of \`flux install --export --namespace=${namespace}\``,
         );
     }
-    if (flux.manifest !== undefined && mayHoldCredentials(flux.manifest)) {
+    if (m !== undefined && mayHoldCredentials(m)) {
         ctx.problems.add(
             "flux",
             ["manifest"],
-            flux.manifest,
+            m,
             `${EXPECT.manifest} without credentials, query or fragment: the URL is kept in plain ` +
                 "text in the stack's state; download the manifest and set the file's path instead",
         );
-    } else if (flux.manifest !== undefined && !flux.manifest.startsWith("https://")) {
-        const file = path.resolve(ctx.baseDir, flux.manifest);
+    } else if (m !== undefined && !m.startsWith("https://")) {
+        const file = path.resolve(ctx.baseDir, m);
         if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
             ctx.problems.add(
                 "flux",
                 ["manifest"],
-                flux.manifest,
-                `${EXPECT.manifest}; no file exists at ${file}`,
+                m,
+                hideManifest(
+                    ctx,
+                    { path: file, shown: m },
+                    `${EXPECT.manifest}; no file exists at ${file}`,
+                ),
             );
         }
+        manifest = file;
     }
-    if (ctx.problems.count > before) return undefined;
-    // Keeping Flux on destroy is the safe default: removing its CRDs would delete every
-    // HelmRelease, and helm-controller would uninstall the releases of orphaned layers too.
+    const pull = parsePullSecret(ctx, options);
+    if (ctx.problems.count > before || !pull.ok) return undefined;
+    const objects = await buildFluxInstall(
+        ctx,
+        { path: manifest, shown: m ?? manifest },
+        sha256,
+        options,
+    );
+    if (objects === undefined) return undefined;
     return {
         version,
         namespace,
-        manifest,
-        keepOnDestroy: flux.keepOnDestroy ?? true,
+        // The configured value, as the user wrote it (relative paths stay relative).
+        manifest: m ?? manifest,
+        // Keeping Flux on destroy is the safe default: removing its CRDs would delete every
+        // HelmRelease, and helm-controller would uninstall the releases of orphaned layers too.
+        keepOnDestroy: keepOnDestroy ?? true,
+        ...(sha256 !== undefined && { sha256 }),
+        options,
+        objects,
+        ...(pull.pullSecret !== undefined && { pullSecret: pull.pullSecret }),
         ...confidential(ctx, "flux"),
     };
 }

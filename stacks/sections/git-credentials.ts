@@ -12,12 +12,16 @@ const GIT_SECRET_KEYS = [
     "gitUsername",
     "gitPassword",
     "gitBearerToken",
+    "gitGithubAppId",
+    "gitGithubAppInstallationId",
+    "gitGithubAppPrivateKey",
 ] as const;
 
 const AUTH_SECRETS: Record<GitAuthKind, SecretKey[]> = {
     ssh: ["gitSshIdentity", "gitKnownHosts"],
     basic: ["gitUsername", "gitPassword"],
     bearer: ["gitBearerToken"],
+    github: ["gitGithubAppId", "gitGithubAppInstallationId", "gitGithubAppPrivateKey"],
     none: [],
 };
 
@@ -28,7 +32,22 @@ const EXPECTED: Record<(typeof GIT_SECRET_KEYS)[number], string> = {
     gitUsername: "the Git username",
     gitPassword: "the Git password or access token",
     gitBearerToken: "a bearer token for the Git host",
+    gitGithubAppId: "the GitHub App's numeric ID",
+    gitGithubAppInstallationId: "the numeric ID of the App's installation on the organisation",
+    gitGithubAppPrivateKey:
+        "the GitHub App's private key in PEM form (-----BEGIN RSA PRIVATE KEY-----)",
 };
+
+const PRIVATE_KEY = (v: string) =>
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v) && /-----END [A-Z ]*PRIVATE KEY-----/.test(v);
+const NUMBER = (v: string) => /^\s*[0-9]+\s*$/.test(v);
+const CERTIFICATES = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+
+const CA_EXPECTED = "PEM CA certificates (-----BEGIN CERTIFICATE-----) for an https:// URL";
+
+/** A check that only passes or fails: the key's expected text is the problem. */
+const shaped = (name: keyof typeof EXPECTED, ok: (v: string) => boolean) => (v: string) =>
+    ok(v) ? undefined : EXPECTED[name];
 
 /**
  * Checks of each secret's text as source-controller will use it (it is stored
@@ -43,10 +62,10 @@ const oneLine = (name: SecretKey) => (v: string) =>
         : undefined;
 
 const SHAPE: Partial<Record<SecretKey, (v: string) => string | undefined>> = {
-    gitSshIdentity: (v) =>
-        /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v) && /-----END [A-Z ]*PRIVATE KEY-----/.test(v)
-            ? undefined
-            : EXPECTED.gitSshIdentity,
+    gitSshIdentity: shaped("gitSshIdentity", PRIVATE_KEY),
+    gitGithubAppPrivateKey: shaped("gitGithubAppPrivateKey", PRIVATE_KEY),
+    gitGithubAppId: shaped("gitGithubAppId", NUMBER),
+    gitGithubAppInstallationId: shaped("gitGithubAppInstallationId", NUMBER),
     gitKnownHosts: (v) =>
         v
             .split(/\r?\n/)
@@ -90,4 +109,24 @@ export function parseGitCredentials(
         }
     }
     return ctx.problems.count > before ? undefined : credentials;
+}
+
+/** `gitCaBundle`: optional, only for an https:// URL, PEM certificates. */
+export function parseGitCaBundle(
+    ctx: SectionContext,
+    scheme: "ssh" | "https" | "http",
+): { ok: boolean; caBundle?: string } {
+    if (ctx.raw.gitCaBundle === undefined) return { ok: true };
+    const v = readSecret(ctx, "gitCaBundle");
+    if (v === undefined) return { ok: false };
+    if (scheme !== "https" || !CERTIFICATES.test(v)) {
+        ctx.problems.addDescribed(
+            "gitCaBundle",
+            [],
+            scheme === "https" ? "[certificates not shown]" : "(set)",
+            scheme === "https" ? CA_EXPECTED : `unset for a ${scheme}:// URL; ${CA_EXPECTED}`,
+        );
+        return { ok: false };
+    }
+    return { ok: true, caBundle: v };
 }

@@ -2,13 +2,15 @@ import * as d from "../defaults";
 import { gitSchema } from "../schema";
 import { GitAuthKind, GitRef, GitSettings } from "../types";
 import { confidential, parseSection, SectionContext } from "./context";
-import { GitCredentials, parseGitCredentials } from "./git-credentials";
+import { GitCredentials, parseGitCaBundle, parseGitCredentials } from "./git-credentials";
 import { checkGitUrl } from "./git-url";
 
 /** The Git source with its credentials still plain; the loader wraps them as Pulumi secrets. */
-export type ParsedGit = Omit<GitSettings, "auth"> & {
+export type ParsedGit = Omit<GitSettings, "auth" | "caBundle"> & {
     auth: GitAuthKind;
     credentials: GitCredentials;
+    /** PEM CA certificates, plain here. */
+    caBundle?: string;
 };
 
 /** `git` and the Git secret keys: URL, revision, auth kind and the credentials it needs. */
@@ -30,10 +32,24 @@ export function parseGit(ctx: SectionContext): ParsedGit | undefined {
         // Which credentials belong depends on the URL's scheme: judge them only for a valid URL.
         return undefined;
     }
-    const auth = git.auth ?? (url.scheme === "ssh" ? "ssh" : "none");
+    // A GitHub App authenticates by itself: `provider: github` is the auth.
+    if (git.provider === "github" && git.auth !== undefined) {
+        ctx.problems.add(
+            "git",
+            ["auth"],
+            git.auth,
+            "unset when `flux-gitops:git.provider` is github (the GitHub App credentials authenticate)",
+        );
+        return undefined;
+    }
+    const auth: GitAuthKind =
+        git.provider === "github"
+            ? "github"
+            : (git.auth ?? (url.scheme === "ssh" ? "ssh" : "none"));
     if (!authFitsScheme(ctx, url.scheme, auth, git.auth)) return undefined;
     const credentials = parseGitCredentials(ctx, auth);
-    if (credentials === undefined) return undefined;
+    const ca = parseGitCaBundle(ctx, url.scheme);
+    if (credentials === undefined || !ca.ok) return undefined;
     return {
         repositoryName: git.repositoryName ?? d.DEFAULT_GIT_REPOSITORY_NAME,
         url: url.url,
@@ -42,6 +58,7 @@ export function parseGit(ctx: SectionContext): ParsedGit | undefined {
         secretName: git.secretName ?? d.DEFAULT_GIT_SECRET_NAME,
         auth,
         credentials,
+        ...(ca.caBundle !== undefined && { caBundle: ca.caBundle }),
         ...confidential(ctx, "git"),
     };
 }
@@ -56,6 +73,8 @@ function authFitsScheme(
     let expected: string | undefined;
     if (scheme === "ssh" && auth !== "ssh") {
         expected = "ssh (or unset) for an ssh:// URL";
+    } else if (scheme !== "https" && auth === "github") {
+        expected = "an https:// URL for `flux-gitops:git.provider` github";
     } else if (scheme !== "ssh" && auth === "ssh") {
         expected = "basic, bearer or none for an http(s):// URL; ssh needs an ssh:// URL";
     } else if (scheme === "http" && auth !== "none") {

@@ -1,6 +1,13 @@
 import { evaluateProgram, Program, ProgramRun } from "../../cli/evaluate";
+import { LiveCrd } from "../../components/flux-manifest";
 
-export { isSecretMarked, ProgramRun, promiseOf, Registered } from "../../cli/evaluate";
+export {
+    isSecretMarked,
+    ProgramRun,
+    promiseOf,
+    recordedTransforms,
+    Registered,
+} from "../../cli/evaluate";
 
 /**
  * Runs the program (index.ts) under Pulumi mocks with the given config and
@@ -12,7 +19,7 @@ export { isSecretMarked, ProgramRun, promiseOf, Registered } from "../../cli/eva
 export async function runProgram(
     config: Record<string, unknown>,
     secretKeys: string[] = [],
-    opts: { stack?: string; preview?: boolean } = {},
+    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[] } = {},
 ): Promise<ProgramRun> {
     const run = await execute(config, secretKeys, opts);
     if (run.error !== undefined) throw run.error;
@@ -23,7 +30,7 @@ export async function runProgram(
 export async function runFailingProgram(
     config: Record<string, unknown>,
     secretKeys: string[] = [],
-    opts: { stack?: string } = {},
+    opts: { stack?: string; liveCrds?: LiveCrd[] } = {},
 ): Promise<ProgramRun & { error: unknown }> {
     const run = await execute(config, secretKeys, opts);
     if (run.error === undefined) throw new Error("the program succeeded; a failure was expected");
@@ -33,11 +40,12 @@ export async function runFailingProgram(
 function execute(
     config: Record<string, unknown>,
     secretKeys: string[],
-    opts: { stack?: string; preview?: boolean },
+    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[] },
 ): Promise<ProgramRun & { error?: unknown }> {
     return evaluateProgram(() => require("../../index") as Program, config, secretKeys, {
         project: "flux-gitops",
         stack: opts.stack ?? "test",
         preview: opts.preview,
+        liveCrds: opts.liveCrds,
     });
 }

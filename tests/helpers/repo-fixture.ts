@@ -89,7 +89,7 @@ export function preflightRepo(
         repoDir,
         layers: stack.parsed.layers,
         recipients,
-        gitRepository: { name: "flux-system", namespace: "flux-system" },
+        source: { kind: "GitRepository", name: "flux-system", namespace: "flux-system" },
         stackFile: stack.file,
     });
 }

@@ -18,6 +18,7 @@ import { parse } from "yaml";
 const KINDS = [
     { file: "kustomize.toolkit.fluxcd.io_kustomizations.yaml", version: "v1" },
     { file: "source.toolkit.fluxcd.io_gitrepositories.yaml", version: "v1" },
+    { file: "source.toolkit.fluxcd.io_ocirepositories.yaml", version: "v1" },
 ];
 
 function stripDescriptions(v: unknown): unknown {

@@ -1,0 +1,93 @@
+import { parseAllDocuments } from "yaml";
+
+/** One Kubernetes object of the install manifest, as plain data. */
+export interface KubeObject {
+    apiVersion: string;
+    kind: string;
+    metadata: {
+        name: string;
+        namespace?: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+        [key: string]: unknown;
+    };
+    [key: string]: unknown;
+}
+
+/** Flux labels every object of a controller with the controller's name. */
+export const COMPONENT_LABEL = "app.kubernetes.io/component";
+
+/** The container Flux runs each controller in. */
+export const MANAGER_CONTAINER = "manager";
+
+/**
+ * The objects of a multi-document YAML manifest, in file order. Empty documents
+ * (a leading `---`, trailing separators) are skipped; anything that is not an
+ * object with apiVersion, kind and metadata.name is an error naming the document.
+ */
+export function parseManifest(text: string): KubeObject[] {
+    const objects: KubeObject[] = [];
+    for (const [i, doc] of parseAllDocuments(text).entries()) {
+        if (doc.errors.length > 0) {
+            throw new Error(`document ${i + 1} is not valid YAML: ${doc.errors[0].message}`);
+        }
+        const value: unknown = doc.toJS();
+        if (value === null || value === undefined) continue;
+        if (!isKubeObject(value)) {
+            throw new Error(
+                `document ${i + 1} is not a Kubernetes object (apiVersion, kind and metadata.name)`,
+            );
+        }
+        objects.push(value);
+    }
+    return objects;
+}
+
+function isKubeObject(v: unknown): v is KubeObject {
+    const o = v as Partial<KubeObject>;
+    return (
+        typeof v === "object" &&
+        v !== null &&
+        typeof o.apiVersion === "string" &&
+        typeof o.kind === "string" &&
+        typeof o.metadata?.name === "string"
+    );
+}
+
+/** `group/version` split; core objects have the group "". */
+export function groupVersion(o: KubeObject): { group: string; version: string } {
+    const i = o.apiVersion.lastIndexOf("/");
+    return i < 0
+        ? { group: "", version: o.apiVersion }
+        : { group: o.apiVersion.slice(0, i), version: o.apiVersion.slice(i + 1) };
+}
+
+export type PodSpec = Record<string, unknown> & { containers?: Container[] };
+export type Container = Record<string, unknown> & { name: string; image?: string; args?: string[] };
+
+/** The pod template's spec of a Deployment (undefined for any other kind). */
+export function podSpecOf(o: KubeObject): PodSpec | undefined {
+    if (o.kind !== "Deployment") return undefined;
+    const spec = o.spec as { template?: { spec?: PodSpec } } | undefined;
+    return spec?.template?.spec;
+}
+
+/** The controller's own container; Flux names it `manager` in every controller. */
+export function managerOf(o: KubeObject): Container | undefined {
+    return podSpecOf(o)?.containers?.find((c) => c.name === MANAGER_CONTAINER);
+}
+
+/** A deep copy, so the transforms never change their input. */
+export function cloneAll(objects: KubeObject[]): KubeObject[] {
+    return structuredClone(objects);
+}
+
+/** Copies `objects` and applies `edit` to every Deployment's copy. */
+export function editDeployments(
+    objects: KubeObject[],
+    edit: (deployment: KubeObject) => void,
+): KubeObject[] {
+    const copy = cloneAll(objects);
+    for (const o of copy) if (o.kind === "Deployment") edit(o);
+    return copy;
+}

@@ -1,0 +1,58 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { readinessAnnotations, ReadinessArgs } from "./readiness";
+import { secretData } from "./secret-data";
+
+/** What a Flux source object and its credentials Secret need. */
+export interface SourceResourceArgs {
+    namespace: string;
+    repositoryName: string;
+    secretName: string;
+    readiness: ReadinessArgs;
+    apiVersion: string;
+    kind: "GitRepository" | "OCIRepository";
+    /** A Pulumi secret when the source's config key is stored as one. */
+    spec: pulumi.Input<Record<string, unknown>>;
+    /** The Secret's type and data, when the source has one. */
+    secret?: { type: string; data: Record<string, pulumi.Input<string>> };
+}
+
+/**
+ * Declares a source's Secret (if any) and the source object, both children of
+ * `parent`; the source waits for the Secret, since its first fetch would fail
+ * without it and Ready would wait for a retry.
+ */
+export function declareSource(
+    parent: pulumi.ComponentResource,
+    name: string,
+    args: SourceResourceArgs,
+    after: pulumi.ComponentResourceOptions["dependsOn"],
+): { repository: k8s.apiextensions.CustomResource; secret?: k8s.core.v1.Secret } {
+    const secret =
+        args.secret === undefined
+            ? undefined
+            : new k8s.core.v1.Secret(
+                  `${name}-auth`,
+                  {
+                      metadata: { name: args.secretName, namespace: args.namespace },
+                      type: args.secret.type,
+                      data: secretData(args.secret.data),
+                  },
+                  { parent, dependsOn: after, additionalSecretOutputs: ["data", "stringData"] },
+              );
+    const repository = new k8s.apiextensions.CustomResource(
+        name,
+        {
+            apiVersion: args.apiVersion,
+            kind: args.kind,
+            metadata: {
+                name: args.repositoryName,
+                namespace: args.namespace,
+                annotations: readinessAnnotations(args.readiness),
+            },
+            spec: args.spec,
+        },
+        pulumi.mergeOptions({ parent, dependsOn: after }, { dependsOn: secret }),
+    );
+    return { repository, secret };
+}
