@@ -1,3 +1,4 @@
+import type { ParsedConfig } from "../parse";
 import { configKey } from "../problems";
 import { durationSeconds } from "../duration";
 import { Layer, ReadinessSettings } from "../types";
@@ -11,17 +12,7 @@ import { SopsSettings } from "./sops";
 const LONGEST_SENSIBLE_WAIT_SECONDS = 6 * 3600;
 
 /** What only shows when sections are put together; each section is valid on its own here. */
-export function checkAcrossSections(
-    ctx: SectionContext,
-    s: {
-        flux: ParsedFlux;
-        git?: ParsedGit;
-        oci?: ParsedOci;
-        sops: SopsSettings;
-        readiness: ReadinessSettings;
-        layers: Layer[];
-    },
-): void {
+export function checkAcrossSections(ctx: SectionContext, s: Omit<ParsedConfig, "takeover">): void {
     checkSecretNames(ctx, s);
     const orphans = s.layers
         .filter((l) => l.deletionPolicy === "Orphan")
