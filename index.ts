@@ -1,6 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import {
-    announceAdoption,
+    adoptListed,
     FluxInstall,
     FluxLayers,
     GitSource,
@@ -22,23 +21,27 @@ export = async () => {
     const config = await loadStackConfig();
     // A Flux upgrade that would strand objects in unserved API versions stops here, before any change.
     await checkFluxUpgrade(config.flux);
+    // After `npm run takeover`: the objects it lists are imported, never created (README, "Moving a cluster…").
+    // A component's transforms apply to everything under it, the install's objects included.
+    const adopt = config.takeover.length > 0 ? [adoptListed(config.takeover)] : [];
 
     // Controllers and CRDs (gotk-components.yaml); every Flux object below waits for them.
-    const flux = new FluxInstall("flux", config.flux);
+    const flux = new FluxInstall("flux", config.flux, { transforms: adopt });
 
     // The age key kustomize-controller decrypts SOPS files with.
     const sopsAge = new SopsAgeSecret(
         "sops-age",
         { namespace: flux.namespace, ...config.sops },
-        { dependsOn: [flux] },
+        { dependsOn: [flux], transforms: adopt },
     );
 
     // The repository Flux syncs from (gotk-sync.yaml): Git, or an OCI artifact repository.
     const sourceArgs = { namespace: flux.namespace, readiness: config.readiness };
+    const sourceOpts = { dependsOn: [flux], transforms: adopt };
     const source =
         config.oci !== undefined
-            ? new OciSource("oci", { ...sourceArgs, ...config.oci }, { dependsOn: [flux] })
-            : new GitSource("git", { ...sourceArgs, ...config.git! }, { dependsOn: [flux] });
+            ? new OciSource("oci", { ...sourceArgs, ...config.oci }, sourceOpts)
+            : new GitSource("git", { ...sourceArgs, ...config.git! }, sourceOpts);
 
     // infrastructure → databases → apps, each waiting for the layers it depends on.
     const layers = new FluxLayers(
@@ -54,33 +57,8 @@ export = async () => {
             }),
             readinessEnabled: config.readiness.enabled,
         },
-        { dependsOn: [flux, sopsAge, source] },
+        { dependsOn: [flux, sopsAge, source], transforms: adopt },
     );
-
-    // After `npm run takeover`: the first up adopts what the bootstrap left (README, "Moving a cluster…").
-    if (config.takeover) {
-        const ns = flux.namespace;
-        announceAdoption([
-            [
-                flux,
-                `Flux install objects of ${config.flux.manifest} (namespace ${ns}, CRDs, controllers)`,
-            ],
-            [sopsAge.secret, `Secret ${ns}/${sopsAge.secretName}`],
-            ...(source instanceof GitSource && config.git !== undefined
-                ? [
-                      [source.authSecret, `Secret ${ns}/${config.git.secretName}`] as [
-                          pulumi.Resource,
-                          string,
-                      ],
-                  ]
-                : []),
-            [source.repository, `GitRepository ${ns}/${source.repositoryName}`],
-            ...layers.names.map((n): [pulumi.Resource, string] => [
-                layers.kustomizations[n],
-                `Kustomization ${ns}/${n}`,
-            ]),
-        ]);
-    }
 
     return {
         fluxNamespace: flux.namespace,

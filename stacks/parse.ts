@@ -30,7 +30,8 @@ export interface ParsedConfig {
     sops: SopsSettings;
     readiness: ReadinessSettings;
     layers: Layer[];
-    takeover: boolean;
+    /** Objects the next `pulumi up` imports (`Kind namespace/name`); empty when none. */
+    takeover: string[];
 }
 
 export type ParseResult =

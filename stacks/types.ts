@@ -182,8 +182,8 @@ export interface StackConfig {
     /** Enabled layers, every layer after the layers it depends on. */
     layers: Layer[];
     /**
-     * The objects already exist in the cluster, released by `npm run takeover`; the first
-     * `pulumi up` adopts them. Only changes what the program reports.
+     * Objects that already exist in the cluster, released by `npm run takeover`
+     * (`Kind namespace/name`): the next `pulumi up` imports them instead of creating them.
      */
-    takeover: boolean;
+    takeover: string[];
 }

@@ -4,7 +4,7 @@
  * Takes a cluster bootstrapped with `flux bootstrap` over for a stack, without losing anything.
  * Without --yes it only reads the cluster and prints what it found and what would happen (or
  * why it will not). With --yes it neutralises the bootstrap's root Kustomization, releases the
- * adopted objects and sets `flux-gitops:takeover true`; the next `pulumi up` adopts them.
+ * adopted objects and lists them in `flux-gitops:takeover`; the next `pulumi up` imports them.
  *
  * Exit codes: 0 done (or plan shown), 2 refused or bad config, 1 failed while changing things.
  */
@@ -13,9 +13,8 @@ import * as path from "path";
 import { formatProblem, parseStackConfig, RawConfig } from "../stacks";
 import { PROJECT } from "../stacks/defaults";
 import { desiredState } from "./desired";
-import { kubectlClient } from "./kube";
+import { describeRef, kubectlClient } from "./kube";
 import { neutralise } from "./neutralise";
-import { providerRefusal } from "./compare";
 import { planTakeover } from "./plan";
 import { formatPlan } from "./report";
 
@@ -84,13 +83,29 @@ function readStackConfig(a: Args): RawConfig {
     >;
     const raw: RawConfig = {};
     for (const [key, v] of Object.entries(all)) {
-        if (!key.startsWith(`${PROJECT}:`)) continue;
+        // The list an earlier run wrote is written anew from what the cluster holds now.
+        if (!key.startsWith(`${PROJECT}:`) || key === `${PROJECT}:takeover`) continue;
         raw[key.slice(PROJECT.length + 1)] = {
             value: v.objectValue ?? v.value,
             secret: v.secret === true,
         };
     }
     return raw;
+}
+
+/** `flux-gitops:takeover` becomes exactly the list (what an earlier run wrote goes first). */
+function writeAdoptList(a: Args, keys: string[]): void {
+    try {
+        pulumi(a, ["config", "rm", `${PROJECT}:takeover`]);
+    } catch {
+        // Not set: nothing to remove.
+    }
+    pulumi(a, [
+        "config",
+        "set-all",
+        "--path",
+        ...keys.flatMap((k, i) => ["--plaintext", `takeover[${i}]=${k}`]),
+    ]);
 }
 
 async function main(a: Args): Promise<number> {
@@ -102,10 +117,6 @@ async function main(a: Args): Promise<number> {
     }
     const kube = kubectlClient(a.context);
     const plan = planTakeover(kube, desiredState(parsed.config), { resume: a.resume });
-    const providerVersion = (require("@pulumi/kubernetes/package.json") as { version: string })
-        .version;
-    const provider = providerRefusal(providerVersion);
-    if (provider !== undefined) plan.refusals.push(provider);
     console.log(formatPlan(a.stack, plan));
     if (plan.refusals.length > 0) return 2;
     if (!a.yes) {
@@ -115,11 +126,11 @@ async function main(a: Args): Promise<number> {
         return 0;
     }
     await neutralise(kube, plan, { timeoutMs: a.timeoutMs, log: (l) => console.log(l) });
-    pulumi(a, ["config", "set", `${PROJECT}:takeover`, "true"]);
+    writeAdoptList(a, plan.adopted.map(describeRef));
     console.log(
-        `Set ${PROJECT}:takeover true. Next: \`pulumi preview --stack ${a.stack}\` (every object says ` +
-            `"takeover: adopts the existing …"), then \`pulumi up --stack ${a.stack}\`, then ` +
-            `\`pulumi config rm ${PROJECT}:takeover --stack ${a.stack}\`.`,
+        `Listed the ${plan.adopted.length} objects to adopt in ${PROJECT}:takeover. Next: ` +
+            `\`pulumi preview --stack ${a.stack}\` (each of them shows as "import", none as "create"), then ` +
+            `\`pulumi up --stack ${a.stack}\`, then \`pulumi config rm ${PROJECT}:takeover --stack ${a.stack}\`.`,
     );
     return 0;
 }

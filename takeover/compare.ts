@@ -85,18 +85,3 @@ export function compareSecretData(
         }
     }
 }
-
-/**
- * The adoption rests on @pulumi/kubernetes creating by server-side apply, which up to 4.28
- * it always does (an existing object is patched, not refused). From 4.29 a create of an
- * existing object fails with AlreadyExists unless the provider's upsertExistingObjects is on,
- * which this takeover has not been proven with.
- */
-export function providerRefusal(version: string): string | undefined {
-    const m = /^(\d+)\.(\d+)\./.exec(version);
-    if (m !== null && Number(m[1]) === 4 && Number(m[2]) <= 28) return undefined;
-    return (
-        `@pulumi/kubernetes ${version} is not one this takeover handles: it adopts objects through the ` +
-        "create-by-server-side-apply of @pulumi/kubernetes 4.x up to 4.28 (package.json pins 4.25.0)"
-    );
-}

@@ -1,7 +1,8 @@
-import { buildGitRepositorySpec } from "../components/git-source";
-import { buildKustomizationSpec } from "../components/layers";
+import { buildGitRepositorySpec, GIT_REPOSITORY_API_VERSION } from "../components/git-source";
+import { buildKustomizationSpec, KUSTOMIZATION_API_VERSION } from "../components/layers";
 import { AGE_KEY_DATA_KEY } from "../components/sops-age-secret";
 import { configKey, ParsedConfig } from "../stacks";
+import { ObjectRef } from "./kube";
 
 /** A Secret the stack declares: its name, and each data key with the config key it comes from. */
 export interface DesiredSecret {
@@ -13,6 +14,11 @@ export interface DesiredSecret {
 /** What the stack will declare, in the form the takeover compares with the cluster. */
 export interface Desired {
     namespace: string;
+    /**
+     * Every object the program declares: the install's (the manifest with its options, and
+     * the image pull Secret), the Secrets, the source and the layers.
+     */
+    objects: ObjectRef[];
     fluxVersion: string;
     repository: { name: string; spec: Record<string, unknown> };
     secrets: DesiredSecret[];
@@ -39,7 +45,7 @@ export function desiredState(c: ParsedConfig): Desired {
         },
     ];
     // The same data keys as gitAuthData(), with the config keys they are read from.
-    const authKeys: Record<string, [string, string][]> = {
+    const authKeys: Record<typeof g.auth, [string, string][]> = {
         ssh: [
             ["identity", "gitSshIdentity"],
             ["known_hosts", "gitKnownHosts"],
@@ -49,27 +55,48 @@ export function desiredState(c: ParsedConfig): Desired {
             ["password", "gitPassword"],
         ],
         bearer: [["bearerToken", "gitBearerToken"]],
+        github: [
+            ["githubAppID", "gitGithubAppId"],
+            ["githubAppInstallationID", "gitGithubAppInstallationId"],
+            ["githubAppPrivateKey", "gitGithubAppPrivateKey"],
+        ],
         none: [],
     };
-    const auth = authKeys[g.auth];
-    if (auth.length > 0) {
-        const creds = g.credentials as Record<string, string | undefined>;
-        secrets.push({
-            name: g.secretName,
-            data: Object.fromEntries(
-                auth.map(([dataKey, key]) => [
-                    dataKey,
-                    { value: creds[key] ?? "", configKey: configKey([key]) },
-                ]),
-            ),
-        });
+    const creds = g.credentials as Record<string, string | undefined>;
+    const data: DesiredSecret["data"] = Object.fromEntries(
+        authKeys[g.auth].map(([dataKey, key]) => [
+            dataKey,
+            { value: creds[key] ?? "", configKey: configKey([key]) },
+        ]),
+    );
+    // An SSH URL has no TLS: gitAuthData() leaves the CA bundle out there.
+    if (g.caBundle !== undefined && g.auth !== "ssh") {
+        data["ca.crt"] = { value: g.caBundle, configKey: configKey(["gitCaBundle"]) };
     }
+    if (Object.keys(data).length > 0) secrets.push({ name: g.secretName, data });
     const ctx = {
         sourceRef: { kind: "GitRepository" as const, name: g.repositoryName },
         decryptionSecretName: c.sops.secretName,
     };
+    const ns = c.flux.namespace;
+    const named = (apiVersion: string, kind: string, name: string, namespace = ns): ObjectRef => {
+        const [group, version] = apiVersion.includes("/")
+            ? apiVersion.split("/")
+            : ["", apiVersion];
+        return { group, version, kind, namespace, name };
+    };
+    const objects: ObjectRef[] = [
+        ...c.flux.objects.map((o) =>
+            named(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? ""),
+        ),
+        ...(c.flux.pullSecret === undefined ? [] : [named("v1", "Secret", c.flux.pullSecret.name)]),
+        ...secrets.map((s) => named("v1", "Secret", s.name)),
+        named(GIT_REPOSITORY_API_VERSION, "GitRepository", g.repositoryName),
+        ...c.layers.map((l) => named(KUSTOMIZATION_API_VERSION, "Kustomization", l.name)),
+    ];
     return {
-        namespace: c.flux.namespace,
+        namespace: ns,
+        objects,
         fluxVersion: c.flux.version,
         repository: { name: g.repositoryName, spec: buildGitRepositorySpec(git) },
         secrets,

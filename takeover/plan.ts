@@ -152,17 +152,11 @@ export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean
     }
     let inventory: ObjectRef[];
     if (resumable) {
-        // The root is gone already: what it applied of the install is the namespace and Flux's CRDs.
+        // The root is gone already: what is left is to release the stack's objects.
         plan.notes.push(
             "no root Kustomization: an earlier takeover removed it; only the release of the objects remains",
         );
-        inventory = [
-            { group: "", version: "v1", kind: "Namespace", namespace: "", name: ns },
-            ...kube
-                .list("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "")
-                .filter((c) => c.metadata.name.endsWith(".toolkit.fluxcd.io"))
-                .map(refOf),
-        ];
+        inventory = [];
     } else {
         const root = roots[0];
         const rootRef = refOf(root);
@@ -180,30 +174,37 @@ export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean
         inventory = inventoryOf(root).filter((r) => !sameRef(r, rootRef));
     }
 
+    // Every object the stack declares is imported when it exists, created when it does not.
+    const live = new Map<ObjectRef, KubeObject | undefined>();
+    for (const d of want.objects) {
+        const o = kube.get(d);
+        live.set(d, o);
+        if (o === undefined) plan.created.push(describeRef(d));
+        else plan.adopted.push(d);
+    }
+    const liveOf = (r: ObjectRef) => {
+        const d = want.objects.find((o) => sameRef(o, r));
+        return d === undefined ? kube.get(r) : live.get(d);
+    };
+
     // The source and every layer must be Ready: a takeover must not hide a broken cluster.
-    const repo = kube.get(repoRef);
-    if (repo === undefined) {
-        plan.created.push(describeRef(repoRef));
-    } else {
+    const repo = liveOf(repoRef);
+    if (repo !== undefined) {
         const r = readyOf(repo);
         if (!r.ok)
             refuse(`${describeRef(repoRef)} is not Ready (${r.message}); fix the source first`);
         compareSpec(plan, repo, want.repository.spec, "flux-gitops:git");
-        if (!inventory.some((r) => sameRef(r, repoRef))) plan.adopted.push(repoRef);
     }
     for (const l of want.layers) {
-        const ref = layerRef(l.name);
-        const live = kube.get(ref);
-        if (live === undefined) {
-            plan.created.push(describeRef(ref));
-            continue;
+        const layer = liveOf(layerRef(l.name));
+        if (layer === undefined) continue;
+        const r = readyOf(layer);
+        if (!r.ok && layer.spec?.suspend !== true) {
+            refuse(
+                `${describeRef(layerRef(l.name))} is not Ready (${r.message}); fix the layer first`,
+            );
         }
-        const r = readyOf(live);
-        if (!r.ok && live.spec?.suspend !== true) {
-            refuse(`${describeRef(ref)} is not Ready (${r.message}); fix the layer first`);
-        }
-        compareSpec(plan, live, l.spec, `flux-gitops:layers.${l.name}`);
-        if (!inventory.some((r) => sameRef(r, ref))) plan.adopted.push(ref);
+        compareSpec(plan, layer, l.spec, `flux-gitops:layers.${l.name}`);
     }
 
     for (const s of want.secrets) {
@@ -214,34 +215,20 @@ export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean
             namespace: ns,
             name: s.name,
         };
-        const live = kube.get(ref);
-        if (live === undefined) {
-            plan.created.push(describeRef(ref));
-            continue;
-        }
-        if ((live.type ?? "Opaque") !== "Opaque") {
+        const secret = liveOf(ref);
+        if (secret === undefined) continue;
+        if ((secret.type ?? "Opaque") !== "Opaque") {
             refuse(
-                `${describeRef(ref)} has type ${live.type}; the stack declares type Opaque, and a Secret's type cannot change ` +
+                `${describeRef(ref)} has type ${secret.type}; the stack declares type Opaque, and a Secret's type cannot change ` +
                     "in place: re-create it with type Opaque (kubectl create secret generic) before the takeover",
             );
         }
-        compareSecretData(plan, ref, live, s);
-        if (!inventory.some((r) => sameRef(r, ref))) plan.adopted.push(refOf(live));
+        compareSecretData(plan, ref, secret, s);
     }
 
+    // What the bootstrap applied and the stack does not declare stays, owned by nobody.
     for (const r of inventory) {
-        const declared =
-            sameRef(r, repoRef) ||
-            isStackLayer(r) ||
-            r.kind === "CustomResourceDefinition" ||
-            // The Flux install: the namespace and the controllers' objects in it.
-            (r.kind === "Namespace" && r.name === ns) ||
-            (r.namespace === ns &&
-                r.group !== KUSTOMIZE_GROUP &&
-                r.group !== SOURCE_GROUP &&
-                r.kind !== "Secret");
-        if (declared) plan.adopted.push(r);
-        else plan.leftAlone.push(r);
+        if (!want.objects.some((d) => sameRef(d, r))) plan.leftAlone.push(r);
     }
     for (const r of plan.leftAlone) {
         if (r.group === KUSTOMIZE_GROUP && r.kind === "Kustomization") {

@@ -14,7 +14,7 @@ export function formatPlan(stack: string, plan: Plan): string {
     }
     if (plan.adopted.length > 0) {
         out.push(
-            `Will adopt (kept in place, same UID; Pulumi owns them from the next \`pulumi up\`):`,
+            "Will adopt (listed in flux-gitops:takeover; the next `pulumi up` imports each: the same object, same UID):",
         );
         for (const r of plan.adopted) out.push(`  ${describeRef(r)}`);
     }

@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import { parseStackConfig, RawConfig } from "../stacks";
 import { Desired, desiredState } from "../takeover/desired";
-import { describeRef, KubeObject } from "../takeover/kube";
+import { describeRef, KubeObject, refOf } from "../takeover/kube";
 import { neutralise } from "../takeover/neutralise";
-import { providerRefusal } from "../takeover/compare";
 import { planTakeover } from "../takeover/plan";
 import { formatPlan } from "../takeover/report";
 import { FakeCluster } from "./helpers/fake-cluster";
@@ -29,10 +28,18 @@ function find(c: FakeCluster, kind: string, name: string): KubeObject | undefine
 
 describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () => {
     let want: Desired;
+    /** The stack's install objects: the bootstrap's gotk-components.yaml held the same release. */
+    let install: KubeObject[];
     let ageKey: string;
     let sshIdentity: string;
     const seed = (patch?: (objs: KubeObject[]) => void) => {
-        const objs = seedCluster({ url: URL, ageKey, sshIdentity, knownHosts: KNOWN_HOSTS });
+        const objs = seedCluster({
+            url: URL,
+            ageKey,
+            sshIdentity,
+            knownHosts: KNOWN_HOSTS,
+            install,
+        });
         patch?.(objs);
         return new FakeCluster().add(...objs);
     };
@@ -46,6 +53,7 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
         const parsed = await parseStackConfig(rawConfig(s.config, s.secretKeys));
         if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
         want = desiredState(parsed.config);
+        install = parsed.config.flux.objects as KubeObject[];
     });
 
     it("finds the root, adopts the install, source, Secrets and layers, and changes only deletionPolicy", () => {
@@ -55,9 +63,14 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
             "Kustomization flux-system/flux-system",
         );
         expect(plan.fluxVersion).to.equal("v2.9.5");
+        expect(install.map((o) => o.kind)).to.include.members([
+            "Namespace",
+            "CustomResourceDefinition",
+            "Deployment",
+            "ServiceAccount",
+        ]);
         expect(plan.adopted.map(describeRef)).to.have.members([
-            "Namespace flux-system",
-            ...SEED_CRDS.map((n) => `CustomResourceDefinition ${n}`),
+            ...install.map((o) => describeRef(refOf(o))),
             "GitRepository flux-system/flux-system",
             "Kustomization flux-system/infrastructure",
             "Kustomization flux-system/databases",
@@ -86,6 +99,7 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
                 ageKey,
                 sshIdentity,
                 knownHosts: KNOWN_HOSTS,
+                install,
             }),
         );
         const plan = planTakeover(c, want);
@@ -231,13 +245,20 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
         expect(formatPlan("prod", plan)).not.to.contain("AGE-SECRET-KEY");
     });
 
-    it("relies on the create-by-apply of @pulumi/kubernetes 4.x up to 4.28 only", () => {
-        expect(providerRefusal("4.25.0")).to.equal(undefined);
-        expect(providerRefusal("4.28.1")).to.equal(undefined);
-        expect(providerRefusal("4.29.0")).to.match(
-            /^@pulumi\/kubernetes 4.29.0 is not one this takeover handles/,
+    it("creates what the stack declares and the cluster lacks, and adopts the rest", () => {
+        const deployment = install.find((o) => o.kind === "Deployment")!;
+        const c = seed((objs) =>
+            objs.splice(
+                objs.findIndex((o) => o === obj(objs, "Deployment", deployment.metadata.name)),
+                1,
+            ),
         );
-        expect(providerRefusal("5.0.0")).to.match(/^@pulumi\/kubernetes 5.0.0 is not one/);
+        const plan = planTakeover(c, want);
+        expect(plan.refusals).to.deep.equal([]);
+        const missing = describeRef(refOf(deployment));
+        expect(plan.created).to.deep.equal([missing]);
+        expect(plan.adopted.map(describeRef)).not.to.include(missing);
+        expect(plan.adopted).to.have.length(want.objects.length - 1);
     });
 
     describe("neutralising the root", () => {
@@ -333,17 +354,46 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
         }
     });
 
-    it("flux-gitops:takeover accepts true/false as pulumi config set stores them, and nothing else", async () => {
+    it("flux-gitops:takeover holds the list the takeover writes; true (an earlier version's) points at --resume", async () => {
         const s = await stackWithSecrets("prod");
         const parse = (v: unknown) =>
             parseStackConfig(rawConfig({ ...s.config, [`${P}:takeover`]: v }, s.secretKeys));
-        const on = await parse("true");
-        expect(on.ok && on.config.takeover).to.equal(true);
-        const off = await parse("false");
-        expect(off.ok && off.config.takeover).to.equal(false);
-        const bad = await parse("yes");
+        const listed = [
+            "Secret flux-system/sops-age",
+            "CustomResourceDefinition buckets.source.toolkit.fluxcd.io",
+        ];
+        const on = await parse(listed);
+        expect(on.ok && on.config.takeover).to.deep.equal(listed);
+        const unset = await parseStackConfig(rawConfig(s.config, s.secretKeys));
+        expect(unset.ok && unset.config.takeover).to.deep.equal([]);
+        const old = await parse("true");
+        expect(old.ok ? [] : old.problems.map((p) => p.expected)).to.deep.equal([
+            "the list of objects to adopt that `npm run takeover -- --stack <name> --yes` writes, each " +
+                "`Kind namespace/name` (or `Kind name` for a cluster-scoped object): run " +
+                "`npm run takeover -- --stack <name> --yes --resume` to write it",
+        ]);
+        const bad = await parse([
+            "Secret flux-system/sops-age",
+            "sops-age",
+            "Secret flux-system/sops-age",
+            3,
+        ]);
         expect(bad.ok ? [] : bad.problems).to.deep.equal([
-            { key: "flux-gitops:takeover", value: '"yes"', expected: "true or false" },
+            {
+                key: "flux-gitops:takeover[1]",
+                value: '"sops-age"',
+                expected: "`Kind namespace/name` or `Kind name`",
+            },
+            {
+                key: "flux-gitops:takeover[2]",
+                value: '"Secret flux-system/sops-age"',
+                expected: "each object once",
+            },
+            {
+                key: "flux-gitops:takeover[3]",
+                value: "3",
+                expected: "`Kind namespace/name` or `Kind name`",
+            },
         ]);
     });
 
@@ -356,8 +406,9 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
             namespace: NS,
             name: NS,
         });
+        // Everything the root applied: the install, the GitRepository and the three layers.
         expect(c.writes.filter((w) => w.startsWith("pruned"))).to.have.length(
-            1 + SEED_CRDS.length + 3 + 1,
+            install.length + 1 + 3,
         );
     });
 });

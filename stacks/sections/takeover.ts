@@ -1,14 +1,46 @@
 import { SectionContext } from "./context";
 
+/** `Kind namespace/name` or `Kind name`, as `npm run takeover` writes each entry. */
+const ENTRY = /^[A-Z][A-Za-z0-9]* (?:[a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[^\s/]+$/;
+
+const EXPECTED =
+    "the list of objects to adopt that `npm run takeover -- --stack <name> --yes` writes, " +
+    "each `Kind namespace/name` (or `Kind name` for a cluster-scoped object)";
+
 /**
- * `takeover`: set by `npm run takeover` once it has released a flux-bootstrapped
- * cluster's objects, so the next `up` says it adopts them. `pulumi config set`
- * stores the text "true", so the text forms count as the booleans.
+ * `takeover`: the live objects of a flux-bootstrapped cluster that the next `pulumi up`
+ * imports instead of creating (components/adoption.ts). Written by `npm run takeover` once it
+ * has released them from the bootstrap; unset means nothing is imported.
  */
-export function parseTakeover(ctx: SectionContext): boolean | undefined {
-    const value = ctx.raw.takeover?.value ?? false;
-    if (value === true || value === "true") return true;
-    if (value === false || value === "false") return false;
-    ctx.problems.add("takeover", [], value, "true or false");
-    return undefined;
+export function parseTakeover(ctx: SectionContext): string[] | undefined {
+    const raw = ctx.raw.takeover;
+    if (raw === undefined) return [];
+    const value = raw.value;
+    if (value === true || value === "true") {
+        // What earlier versions of `npm run takeover` wrote: it did not say which objects exist.
+        ctx.problems.add(
+            "takeover",
+            [],
+            value,
+            `${EXPECTED}: run \`npm run takeover -- --stack <name> --yes --resume\` to write it`,
+        );
+        return undefined;
+    }
+    if (!Array.isArray(value)) {
+        ctx.problems.add("takeover", [], value, EXPECTED);
+        return undefined;
+    }
+    const seen = new Set<string>();
+    let ok = true;
+    value.forEach((entry, i) => {
+        if (typeof entry !== "string" || !ENTRY.test(entry)) {
+            ctx.problems.add("takeover", [i], entry, "`Kind namespace/name` or `Kind name`");
+            ok = false;
+        } else if (seen.has(entry)) {
+            ctx.problems.add("takeover", [i], entry, "each object once");
+            ok = false;
+        }
+        seen.add(String(entry));
+    });
+    return ok ? (value as string[]) : undefined;
 }

@@ -14,6 +14,11 @@ export interface SeedOptions {
     ageKey: string;
     sshIdentity: string;
     knownHosts: string;
+    /**
+     * The objects of gotk-components.yaml. Default: the namespace and SEED_CRDS only,
+     * for tests that do not look at the controllers.
+     */
+    install?: KubeObject[];
 }
 
 const NS = "flux-system";
@@ -85,12 +90,23 @@ const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 export function seedCluster(o: SeedOptions): KubeObject[] {
     const version = o.fluxVersion ?? "v2.9.5";
     const install = { "app.kubernetes.io/part-of": "flux", "app.kubernetes.io/version": version };
-    const crds: KubeObject[] = SEED_CRDS.map((name) => ({
-        apiVersion: "apiextensions.k8s.io/v1",
-        kind: "CustomResourceDefinition",
-        metadata: { name, labels: { ...install, ...owner }, managedFields: applied },
-        spec: {},
-    }));
+    const installed: KubeObject[] = (
+        o.install ??
+        <KubeObject[]>[
+            { apiVersion: "v1", kind: "Namespace", metadata: { name: NS } },
+            ...SEED_CRDS.map((name) => ({
+                apiVersion: "apiextensions.k8s.io/v1",
+                kind: "CustomResourceDefinition",
+                metadata: { name },
+                spec: {},
+            })),
+        ]
+    ).map((obj: KubeObject) => {
+        const copy: KubeObject = structuredClone(obj);
+        copy.metadata.labels = { ...copy.metadata.labels, ...install, ...owner };
+        copy.metadata.managedFields = applied;
+        return copy;
+    });
     const layers: KubeObject[] = Object.entries(SEED_LAYERS).map(([name, spec]) => ({
         apiVersion: "kustomize.toolkit.fluxcd.io/v1",
         kind: "Kustomization",
@@ -100,11 +116,12 @@ export function seedCluster(o: SeedOptions): KubeObject[] {
         status: ready,
     }));
     const inventory = [
-        { id: `_${NS}__Namespace`, v: "v1" },
-        ...SEED_CRDS.map((n) => ({
-            id: `_${n}_apiextensions.k8s.io_CustomResourceDefinition`,
-            v: "v1",
-        })),
+        ...installed.map((obj) => {
+            const group = obj.apiVersion.includes("/") ? obj.apiVersion.split("/")[0] : "";
+            const version = obj.apiVersion.split("/").pop()!;
+            const ns = obj.metadata.namespace ?? "";
+            return { id: `${ns}_${obj.metadata.name}_${group}_${obj.kind}`, v: version };
+        }),
         ...Object.keys(SEED_LAYERS).map((n) => ({
             id: `${NS}_${n}_kustomize.toolkit.fluxcd.io_Kustomization`,
             v: "v1",
@@ -113,12 +130,7 @@ export function seedCluster(o: SeedOptions): KubeObject[] {
         { id: `${NS}_${NS}_source.toolkit.fluxcd.io_GitRepository`, v: "v1" },
     ];
     return [
-        {
-            apiVersion: "v1",
-            kind: "Namespace",
-            metadata: { name: NS, labels: { ...install, ...owner }, managedFields: applied },
-        },
-        ...crds,
+        ...installed,
         {
             apiVersion: "source.toolkit.fluxcd.io/v1",
             kind: "GitRepository",

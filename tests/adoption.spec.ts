@@ -1,0 +1,223 @@
+/**
+ * The takeover's adoption: `flux-gitops:takeover` lists objects, and a stack transform gives
+ * each of them the `import` option. The transform runs in the engine (tests/e2e/takeover
+ * proves it there); here it is called as the engine calls it, and the list the takeover
+ * command writes is checked against what the program really declares.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { adoptionKey, adoptListed, importId, objectOf } from "../components/adoption";
+import { parseStackConfig, RawConfig } from "../stacks";
+import { desiredState } from "../takeover/desired";
+import { describeRef } from "../takeover/kube";
+import { P, stackWithSecrets, withValue } from "./helpers/fixtures";
+import { runFailingProgram, runProgram } from "./helpers/mocks";
+
+const secret = (v: unknown) => ({
+    [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+    value: v,
+});
+
+function registration(
+    type: string,
+    props: Record<string, unknown>,
+    custom = true,
+): pulumi.ResourceTransformArgs {
+    return { type, name: "n", custom, props, opts: {} };
+}
+
+describe("adoption: the import option for the objects the takeover lists", () => {
+    const transform = adoptListed([
+        "Secret flux-system/sops-age",
+        "CustomResourceDefinition kustomizations.kustomize.toolkit.fluxcd.io",
+        "Kustomization flux-system/databases",
+    ]);
+    const importOf = (args: pulumi.ResourceTransformArgs) => {
+        const r = transform(args);
+        return r === undefined || r instanceof Promise
+            ? undefined
+            : (r.opts as pulumi.CustomResourceOptions).import;
+    };
+
+    it("imports a listed namespaced object by namespace/name and a cluster-scoped one by name", () => {
+        expect(
+            importOf(
+                registration("kubernetes:core/v1:Secret", {
+                    metadata: { name: "sops-age", namespace: "flux-system" },
+                }),
+            ),
+        ).to.equal("flux-system/sops-age");
+        expect(
+            importOf(
+                registration("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", {
+                    metadata: { name: "kustomizations.kustomize.toolkit.fluxcd.io" },
+                }),
+            ),
+        ).to.equal("kustomizations.kustomize.toolkit.fluxcd.io");
+    });
+
+    it("keeps the other options and the inputs as they are", () => {
+        const args = registration("kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization", {
+            metadata: { name: "databases", namespace: "flux-system" },
+            spec: { path: "./x" },
+        });
+        args.opts = { protect: true, dependsOn: [] };
+        const r = transform(args) as pulumi.ResourceTransformResult;
+        expect(r.props).to.equal(args.props);
+        expect(r.opts).to.deep.include({ protect: true, import: "flux-system/databases" });
+    });
+
+    it("sees through secret-wrapped inputs (a flux or git key stored as a secret)", () => {
+        expect(
+            importOf(
+                registration(
+                    "kubernetes:core/v1:Secret",
+                    secret({ metadata: secret({ name: "sops-age", namespace: "flux-system" }) }),
+                ),
+            ),
+        ).to.equal("flux-system/sops-age");
+    });
+
+    it("leaves alone what is not listed, other namespaces, components and unknown names", () => {
+        const none = [
+            registration("kubernetes:core/v1:Secret", {
+                metadata: { name: "other", namespace: "flux-system" },
+            }),
+            registration("kubernetes:core/v1:Secret", {
+                metadata: { name: "sops-age", namespace: "default" },
+            }),
+            // Same name, other kind.
+            registration("kubernetes:core/v1:ConfigMap", {
+                metadata: { name: "sops-age", namespace: "flux-system" },
+            }),
+            registration("kubernetes:yaml/v2:ConfigGroup", { objs: [] }, false),
+            registration("flux-gitops:index:SopsAgeSecret", {}, false),
+            registration("kubernetes:core/v1:Secret", {
+                metadata: { name: pulumi.unknown, namespace: "flux-system" },
+            }),
+        ];
+        for (const args of none) expect(transform(args), args.type).to.equal(undefined);
+    });
+
+    it("writes keys and IDs the same way the takeover plan prints objects", () => {
+        for (const o of [
+            { kind: "Secret", namespace: "flux-system", name: "sops-age" },
+            { kind: "Namespace", namespace: "", name: "flux-system" },
+        ]) {
+            expect(adoptionKey(o)).to.equal(describeRef({ group: "", version: "v1", ...o }));
+        }
+        expect(importId({ kind: "Namespace", namespace: "", name: "flux-system" })).to.equal(
+            "flux-system",
+        );
+        expect(
+            objectOf(
+                registration("kubernetes:networking.k8s.io/v1:NetworkPolicy", {
+                    metadata: { name: "allow-egress", namespace: "flux-system" },
+                }),
+            ),
+        ).to.deep.equal({ kind: "NetworkPolicy", namespace: "flux-system", name: "allow-egress" });
+    });
+});
+
+describe("adoption: the takeover lists exactly the objects the program declares", () => {
+    const rawOf = (config: Record<string, unknown>, secretKeys: string[]): RawConfig =>
+        Object.fromEntries(
+            Object.entries(config).map(([k, v]) => [
+                k.slice(P.length + 1),
+                { value: v, secret: secretKeys.includes(k) },
+            ]),
+        );
+
+    /** Every object the program registers: its own resources, and the install group's objects. */
+    async function declared(config: Record<string, unknown>, secretKeys: string[]) {
+        const run = await runProgram(config, secretKeys);
+        const keys: string[] = [];
+        for (const r of run.resources) {
+            if (r.type === "kubernetes:yaml/v2:ConfigGroup") {
+                for (const o of r.inputs.objs as any[]) {
+                    keys.push(
+                        adoptionKey({
+                            kind: o.kind,
+                            namespace: o.metadata.namespace ?? "",
+                            name: o.metadata.name,
+                        }),
+                    );
+                }
+                continue;
+            }
+            const o = objectOf(registration(r.type, r.inputs));
+            if (o !== undefined) keys.push(adoptionKey(o));
+        }
+        return keys;
+    }
+
+    const variants: [string, (c: Record<string, unknown>) => Record<string, unknown>, string[]][] =
+        [
+            ["as in the stack file", (c) => c, []],
+            [
+                "with an image pull Secret",
+                (c) =>
+                    withValue(
+                        withValue(c, "flux", ["imagePullSecret"], "flux-pull"),
+                        "fluxRegistryCredentials",
+                        [],
+                        "robot:s3cret-pw",
+                    ),
+                [`${P}:fluxRegistryCredentials`],
+            ],
+            [
+                "with a public https repository (no Git Secret)",
+                (c) =>
+                    withValue(
+                        withValue(
+                            withValue(c, "gitSshIdentity", [], undefined),
+                            "gitKnownHosts",
+                            [],
+                            undefined,
+                        ),
+                        "git",
+                        ["url"],
+                        "https://git.corp.example/gitops.git",
+                    ),
+                [],
+            ],
+        ];
+    for (const stack of ["prod", "dev"]) {
+        for (const [what, change, moreSecrets] of variants) {
+            it(`${stack} stack, ${what}`, async () => {
+                const s = await stackWithSecrets(stack);
+                const config = change(s.config);
+                const secretKeys = [...s.secretKeys, ...moreSecrets];
+                const parsed = await parseStackConfig(rawOf(config, secretKeys));
+                if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+                const listed = desiredState(parsed.config).objects.map(describeRef);
+                const program = await declared(config, secretKeys);
+                expect(program.length, "objects the program declares").to.be.greaterThan(10);
+                expect(listed).to.have.members(program);
+                expect(listed).to.have.length(program.length);
+            });
+        }
+    }
+});
+
+describe("adoption: the program with flux-gitops:takeover set", () => {
+    it("declares the same resources, and refuses the `true` earlier versions wrote, before declaring any", async () => {
+        const s = await stackWithSecrets("prod");
+        const plain = await runProgram(s.config, s.secretKeys);
+        const adopting = await runProgram(
+            withValue(s.config, "takeover", [], ["Secret flux-system/sops-age"]),
+            s.secretKeys,
+        );
+        expect(adopting.resources.map((r) => r.urn)).to.deep.equal(
+            plain.resources.map((r) => r.urn),
+        );
+        const old = await runFailingProgram(
+            withValue(s.config, "takeover", [], "true"),
+            s.secretKeys,
+        );
+        expect(old.resources).to.deep.equal([]);
+        const message = String((old.error as Error).message);
+        expect(message).to.contain("flux-gitops:takeover");
+        expect(message).to.contain("--resume");
+    });
+});
