@@ -20,6 +20,16 @@ export function importId(o: ObjectName): string {
     return o.namespace === "" ? o.name : `${o.namespace}/${o.name}`;
 }
 
+/**
+ * The field manager the takeover hands the bootstrap's field ownership to, and the takeover's
+ * `pulumi up` applies adopted objects with (through the provider's `pulumi.com/patchFieldManager`
+ * annotation; the provider then keeps the name in the state). Pulumi's first apply then owns
+ * exactly what the bootstrap owned: a field the stack sets to another value changes without a
+ * conflict, a field the stack leaves out is removed, as the preview shows.
+ */
+export const TAKEOVER_FIELD_MANAGER = "flux-gitops-takeover";
+const FIELD_MANAGER_ANNOTATION = "pulumi.com/patchFieldManager";
+
 /** A value a transform receives, out of the wrapper the SDK puts around secret values. */
 function reveal(v: unknown): unknown {
     const o = v as Record<string, unknown> | null | undefined;
@@ -48,13 +58,34 @@ export function objectOf(args: pulumi.ResourceTransformArgs): ObjectName | undef
     return { kind: args.type.slice(args.type.lastIndexOf(":") + 1), namespace, name };
 }
 
+/** `props` with the takeover's field manager annotation, secret-wrapped parts kept secret. */
+function withFieldManager(props: pulumi.Inputs): pulumi.Inputs {
+    const isSecret = (v: unknown) => reveal(v) !== v;
+    // The engine sends a resource's inputs as a map; any of its values may be a secret.
+    const object = props as Record<string, unknown>;
+    const metadata = reveal(object.metadata) as Record<string, unknown>;
+    const annotations = (reveal(metadata.annotations) ?? {}) as Record<string, unknown>;
+    const keep = (was: unknown, v: unknown) => (isSecret(was) ? pulumi.secret(v) : v);
+    return {
+        ...object,
+        metadata: keep(object.metadata, {
+            ...metadata,
+            annotations: keep(metadata.annotations, {
+                ...annotations,
+                [FIELD_MANAGER_ANNOTATION]: TAKEOVER_FIELD_MANAGER,
+            }),
+        }),
+    };
+}
+
 /**
- * A stack transform that gives each listed object the `import` option, so the engine reads
- * the live object into the state ("= import" in `pulumi preview`), fails if it is not there,
- * and then updates it in place by server-side apply: the same on every @pulumi/kubernetes
- * version, without the create-that-upserts of 4.x up to 4.28. The engine refuses to replace
- * an imported resource, so a takeover can never become a delete. Objects not listed are
- * created as usual.
+ * The transform every component gets while `flux-gitops:takeover` lists objects. Each listed
+ * object gets the `import` option: the engine reads the live object into the state ("= import"
+ * in `pulumi preview`, an error if it is not there, never a create) and then updates in place
+ * what differs, by server-side apply: the same on every @pulumi/kubernetes version, without the
+ * create-that-upserts of 4.x up to 4.28. The engine refuses to replace an imported resource, so
+ * a takeover can never turn into a delete. The update applies with TAKEOVER_FIELD_MANAGER.
+ * Objects not listed are created as usual.
  */
 export function adoptListed(keys: readonly string[]): pulumi.ResourceTransform {
     const listed = new Set(keys);
@@ -62,7 +93,7 @@ export function adoptListed(keys: readonly string[]): pulumi.ResourceTransform {
         const o = objectOf(args);
         if (o === undefined || !listed.has(adoptionKey(o))) return undefined;
         return {
-            props: args.props,
+            props: withFieldManager(args.props),
             opts: pulumi.mergeOptions(args.opts, { import: importId(o) }),
         };
     };

@@ -47,13 +47,26 @@ export function compareSpec(
     }
 }
 
-/** Compares a Secret's data with the stack's values; values are never part of a message. */
+/**
+ * Compares a Secret's data with the stack's values; values are never part of a message.
+ * Keys the stack does not declare (`identity.pub` of `flux bootstrap`) are removed by the
+ * takeover's apply, which owns what the bootstrap owned.
+ */
 export function compareSecretData(
     plan: Plan,
     ref: ObjectRef,
     live: KubeObject,
     s: DesiredSecret,
 ): void {
+    for (const dataKey of Object.keys(live.data ?? {})) {
+        if (dataKey in s.data) continue;
+        plan.changes.push({
+            object: describeRef(ref),
+            field: `data.${dataKey}`,
+            from: "(set)",
+            to: "(removed: the stack does not declare it)",
+        });
+    }
     for (const [dataKey, { value, configKey }] of Object.entries(s.data)) {
         const liveValue = live.data?.[dataKey];
         const decoded =
@@ -75,7 +88,6 @@ export function compareSecretData(
                 from: "(the same value with a trailing newline)",
                 to: `the value of ${configKey}`,
             });
-            plan.rewrites.push({ ref, dataKey, value });
         } else if (decoded !== value) {
             // Values are never shown: only which key differs and where it comes from.
             plan.refusals.push(

@@ -1,3 +1,4 @@
+import { TAKEOVER_FIELD_MANAGER } from "../components/adoption";
 import { describeRef, Kube, KubeObject, ManagedFieldsEntry, ObjectRef } from "./kube";
 import { KUSTOMIZE_GROUP, OWNER_LABELS, Plan } from "./plan";
 
@@ -26,11 +27,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  *    its inventory. Flux's garbage collection only deletes objects carrying them, so no
  *    Kustomization, this one or a future one of the same name, can prune them.
  * 3. The root is deleted; its finalizer lets go without deleting anything.
- * 4. kustomize-controller's server-side-apply entries, and kubectl's (the Secrets made by
- *    hand), leave the adopted objects' managedFields. With the root gone nothing applies them
- *    as kustomize-controller again, and Pulumi's apply (which does not force) then owns every
- *    field it sets without a conflict: the same field at another value would otherwise be a
- *    conflict with its previous owner. Status entries stay: the controllers still write those.
+ * 4. The field ownership of kustomize-controller's applies, and of kubectl (the Secrets made by
+ *    hand), passes on each adopted object to TAKEOVER_FIELD_MANAGER, the field manager the
+ *    takeover's `pulumi up` applies with. Which fields: all they owned. Why: with the root gone
+ *    neither writes them again, and Pulumi's first apply must own exactly those. Dropping them
+ *    instead would leave a field nobody owns, or a Secret with no owner at all, which the API
+ *    server hands to "before-first-apply" on the next apply: every later change of a value the
+ *    stack shares with it (a Flux upgrade, a key rotation) would then fail with a conflict.
+ *    Forcing Pulumi's apply would not help: a forced apply of an equal value shares the field
+ *    and leaves the same conflict for later. Status entries stay: the controllers write those.
  */
 export async function neutralise(kube: Kube, plan: Plan, opts: NeutraliseOptions): Promise<void> {
     const root = plan.root?.ref;
@@ -67,20 +72,12 @@ export async function neutralise(kube: Kube, plan: Plan, opts: NeutraliseOptions
         opts.log(`3/4 deleted ${describeRef(root)} (its finalizer deleted nothing)`);
     }
 
-    // An object left without any managedFields entry gets a "before-first-apply" owner of every
-    // field on the next apply, and Pulumi's unforced apply conflicts with it wherever the values
-    // differ: so the only difference the plan accepts (a credential's final newline) goes first.
-    for (const w of plan.rewrites) {
-        kube.mergePatch(w.ref, {
-            data: { [w.dataKey]: Buffer.from(w.value, "utf8").toString("base64") },
-        });
-    }
-    let released = 0;
+    let transferred = 0;
     for (const ref of plan.adopted) {
-        if (await dropPreviousOwners(kube, ref)) released++;
+        if (await transferOwnership(kube, ref)) transferred++;
     }
     opts.log(
-        `4/4 released ${released} objects from the field ownership of kustomize-controller and kubectl`,
+        `4/4 passed the field ownership of kustomize-controller and kubectl on ${transferred} objects to ${TAKEOVER_FIELD_MANAGER}`,
     );
 }
 
@@ -112,13 +109,54 @@ export function isPreviousOwner(e: ManagedFieldsEntry): boolean {
     return m.startsWith("kubectl") || m === "before-first-apply";
 }
 
-/** Removes the previous owners' entries; retries when the object changes meanwhile. */
-async function dropPreviousOwners(kube: Kube, ref: ObjectRef): Promise<boolean> {
+/**
+ * One managedFields entry for TAKEOVER_FIELD_MANAGER (an Apply, like Pulumi's own) holding
+ * every field of the previous owners' entries, and of an earlier run's transfer. The API server
+ * keeps one entry per manager, so entries of another API version than the object's are left
+ * out; their fields then have no owner, and the stack's apply takes them without a conflict.
+ */
+export function transferredEntries(
+    entries: ManagedFieldsEntry[],
+    apiVersion: string,
+): ManagedFieldsEntry[] | undefined {
+    const ours = (e: ManagedFieldsEntry) =>
+        isPreviousOwner(e) || (e.manager === TAKEOVER_FIELD_MANAGER && e.operation === "Apply");
+    const moving = entries.filter(ours);
+    if (moving.every((e) => e.manager === TAKEOVER_FIELD_MANAGER)) return undefined;
+    const version = moving.some((e) => e.apiVersion === apiVersion)
+        ? apiVersion
+        : (moving[0].apiVersion as string);
+    const fields = moving
+        .filter((e) => e.apiVersion === version)
+        .reduce<Record<string, unknown>>((all, e) => union(all, e.fieldsV1 ?? {}), {});
+    return [
+        ...entries.filter((e) => !ours(e)),
+        {
+            manager: TAKEOVER_FIELD_MANAGER,
+            operation: "Apply",
+            apiVersion: version,
+            fieldsType: "FieldsV1",
+            fieldsV1: fields,
+        },
+    ];
+}
+
+/** The union of two FieldsV1 sets (nested maps whose leaves are `{}`). */
+function union(a: unknown, b: unknown): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(b as Record<string, unknown>)) {
+        out[k] = k in out ? union(out[k], v) : v;
+    }
+    return out;
+}
+
+/** Replaces the previous owners' entries with the takeover's; retries when the object changes meanwhile. */
+async function transferOwnership(kube: Kube, ref: ObjectRef): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
         const live: KubeObject | undefined = kube.get(ref);
-        const entries = live?.metadata.managedFields ?? [];
-        const kept = entries.filter((e) => !isPreviousOwner(e));
-        if (live === undefined || kept.length === entries.length) return false;
+        if (live === undefined) return false;
+        const entries = transferredEntries(live.metadata.managedFields ?? [], live.apiVersion);
+        if (entries === undefined) return false;
         try {
             kube.jsonPatch(ref, [
                 // Fails if a controller wrote the object since it was read: read again then.
@@ -127,12 +165,7 @@ async function dropPreviousOwners(kube: Kube, ref: ObjectRef): Promise<boolean> 
                     path: "/metadata/resourceVersion",
                     value: live.metadata.resourceVersion,
                 },
-                // An empty list would leave managedFields unchanged; [{}] is the API's way to clear them.
-                {
-                    op: "replace",
-                    path: "/metadata/managedFields",
-                    value: kept.length > 0 ? kept : [{}],
-                },
+                { op: "replace", path: "/metadata/managedFields", value: entries },
             ]);
             return true;
         } catch (e) {

@@ -31,12 +31,6 @@ export interface Plan {
     /** Inventory objects the stack does not declare: they stay in the cluster, owned by nobody. */
     leftAlone: ObjectRef[];
     notes: string[];
-    /**
-     * Secret data keys whose live value is the stack's value plus a final newline; the release
-     * writes the stack's value, so no owner holds a differing value when Pulumi applies.
-     * Values stay in memory: never printed.
-     */
-    rewrites: { ref: ObjectRef; dataKey: string; value: string }[];
 }
 
 /** Parses a Flux inventory entry id: `<namespace>_<name>_<group>_<kind>`. */
@@ -70,7 +64,6 @@ function readyOf(o: KubeObject | undefined): { ok: boolean; message: string } {
  */
 export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean } = {}): Plan {
     const plan: Plan = {
-        rewrites: [],
         refusals: [],
         adopted: [],
         created: [],

@@ -1,3 +1,4 @@
+import { TAKEOVER_FIELD_MANAGER } from "../components/adoption";
 import { describeRef } from "./kube";
 import { Plan } from "./plan";
 
@@ -24,11 +25,17 @@ export function formatPlan(stack: string, plan: Plan): string {
     }
     out.push(
         plan.changes.length > 0
-            ? "`pulumi up` will then change:"
-            : "`pulumi up` will change no field.",
+            ? "`pulumi up` will then change, in place:"
+            : "`pulumi up` will change no field of the source, the Secrets or the layers.",
     );
     for (const c of plan.changes)
         out.push(`  ${c.object}: ${c.field} ${show(c.from)} -> ${show(c.to)}`);
+    if (plan.adopted.length > 0) {
+        out.push(
+            "`pulumi preview` shows each adopted object as an import, then an update wherever the stack differs from",
+            "the cluster (the install's objects are compared there); the engine refuses to replace an imported object.",
+        );
+    }
     if (plan.root !== undefined) {
         const name = describeRef(plan.root.ref);
         out.push(
@@ -36,8 +43,8 @@ export function formatPlan(stack: string, plan: Plan): string {
             "  1. suspend: true and deletionPolicy: Orphan (its finalizer then deletes nothing)",
             "  2. the Flux owner labels (kustomize.toolkit.fluxcd.io/name, /namespace) come off its objects",
             `  3. ${name} is deleted`,
-            "  4. credentials that differ only by a final newline are written as the stack has them, then the field",
-            "     ownership of kustomize-controller's applies and of kubectl edits is dropped from the adopted objects",
+            "  4. on each adopted object, the fields kustomize-controller applied and kubectl wrote pass to the field",
+            `     manager ${TAKEOVER_FIELD_MANAGER}, which \`pulumi up\` applies them with (no conflict, nothing forced)`,
         );
     }
     for (const n of plan.notes) out.push(`Note: ${n}`);

@@ -6,7 +6,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { adoptionKey, adoptListed, importId, objectOf } from "../components/adoption";
+import {
+    adoptionKey,
+    adoptListed,
+    importId,
+    objectOf,
+    TAKEOVER_FIELD_MANAGER,
+} from "../components/adoption";
 import { parseStackConfig, RawConfig } from "../stacks";
 import { desiredState } from "../takeover/desired";
 import { describeRef } from "../takeover/kube";
@@ -56,26 +62,42 @@ describe("adoption: the import option for the objects the takeover lists", () =>
         ).to.equal("kustomizations.kustomize.toolkit.fluxcd.io");
     });
 
-    it("keeps the other options and the inputs as they are", () => {
+    it("applies with the takeover's field manager, keeping the other inputs and options", () => {
         const args = registration("kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization", {
-            metadata: { name: "databases", namespace: "flux-system" },
+            metadata: {
+                name: "databases",
+                namespace: "flux-system",
+                annotations: { "pulumi.com/waitFor": "condition=Ready" },
+            },
             spec: { path: "./x" },
         });
         args.opts = { protect: true, dependsOn: [] };
         const r = transform(args) as pulumi.ResourceTransformResult;
-        expect(r.props).to.equal(args.props);
+        expect(r.props).to.deep.equal({
+            metadata: {
+                name: "databases",
+                namespace: "flux-system",
+                annotations: {
+                    "pulumi.com/waitFor": "condition=Ready",
+                    "pulumi.com/patchFieldManager": TAKEOVER_FIELD_MANAGER,
+                },
+            },
+            spec: { path: "./x" },
+        });
         expect(r.opts).to.deep.include({ protect: true, import: "flux-system/databases" });
     });
 
-    it("sees through secret-wrapped inputs (a flux or git key stored as a secret)", () => {
-        expect(
-            importOf(
-                registration(
-                    "kubernetes:core/v1:Secret",
-                    secret({ metadata: secret({ name: "sops-age", namespace: "flux-system" }) }),
-                ),
-            ),
-        ).to.equal("flux-system/sops-age");
+    it("sees through secret-wrapped inputs (a flux or git key stored as a secret), and keeps them secret", async () => {
+        const args = registration("kubernetes:core/v1:Secret", {
+            metadata: secret({ name: "sops-age", namespace: "flux-system" }),
+            data: secret({ k: "dg==" }),
+        });
+        const r = transform(args) as pulumi.ResourceTransformResult;
+        expect((r.opts as pulumi.CustomResourceOptions).import).to.equal("flux-system/sops-age");
+        const metadata = r.props.metadata as pulumi.Output<Record<string, unknown>>;
+        expect(pulumi.Output.isInstance(metadata)).to.equal(true);
+        expect(await metadata.isSecret).to.equal(true);
+        expect(r.props.data).to.equal(args.props.data);
     });
 
     it("leaves alone what is not listed, other namespaces, components and unknown names", () => {

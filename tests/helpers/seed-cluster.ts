@@ -26,12 +26,42 @@ const owner = {
     "kustomize.toolkit.fluxcd.io/name": NS,
     "kustomize.toolkit.fluxcd.io/namespace": NS,
 };
-const applied = [
-    { manager: "kustomize-controller", operation: "Apply", fieldsType: "FieldsV1", fieldsV1: {} },
+/** kustomize-controller's apply: the owner labels and, for objects with one, the spec. */
+const applied = (apiVersion: string) => [
+    {
+        manager: "kustomize-controller",
+        operation: "Apply",
+        apiVersion,
+        fieldsType: "FieldsV1",
+        fieldsV1: {
+            "f:metadata": { "f:labels": { "f:kustomize.toolkit.fluxcd.io/name": {} } },
+            "f:spec": { "f:interval": {} },
+        },
+    },
 ];
-const withStatus = [
-    ...applied,
-    { manager: "kustomize-controller", operation: "Update", subresource: "status", fieldsV1: {} },
+const withStatus = (apiVersion: string) => [
+    ...applied(apiVersion),
+    {
+        manager: "kustomize-controller",
+        operation: "Update",
+        subresource: "status",
+        apiVersion,
+        fieldsType: "FieldsV1",
+        fieldsV1: { "f:status": {} },
+    },
+];
+/** `kubectl create secret generic --from-file=…` of the given data keys. */
+const created = (...keys: string[]) => [
+    {
+        manager: "kubectl-create",
+        operation: "Update",
+        apiVersion: "v1",
+        fieldsType: "FieldsV1",
+        fieldsV1: {
+            "f:data": Object.fromEntries([[".", {}], ...keys.map((k) => [`f:${k}`, {}])]),
+            "f:type": {},
+        },
+    },
 ];
 const ready = {
     conditions: [{ type: "Ready", status: "True", reason: "Succeeded", message: "ok" }],
@@ -104,13 +134,18 @@ export function seedCluster(o: SeedOptions): KubeObject[] {
     ).map((obj: KubeObject) => {
         const copy: KubeObject = structuredClone(obj);
         copy.metadata.labels = { ...copy.metadata.labels, ...install, ...owner };
-        copy.metadata.managedFields = applied;
+        copy.metadata.managedFields = applied(copy.apiVersion);
         return copy;
     });
     const layers: KubeObject[] = Object.entries(SEED_LAYERS).map(([name, spec]) => ({
         apiVersion: "kustomize.toolkit.fluxcd.io/v1",
         kind: "Kustomization",
-        metadata: { name, namespace: NS, labels: { ...owner }, managedFields: withStatus },
+        metadata: {
+            name,
+            namespace: NS,
+            labels: { ...owner },
+            managedFields: withStatus("kustomize.toolkit.fluxcd.io/v1"),
+        },
         // The CRD's default, filled in by the API server.
         spec: { force: false, ...spec },
         status: ready,
@@ -134,7 +169,12 @@ export function seedCluster(o: SeedOptions): KubeObject[] {
         {
             apiVersion: "source.toolkit.fluxcd.io/v1",
             kind: "GitRepository",
-            metadata: { name: NS, namespace: NS, labels: { ...owner }, managedFields: withStatus },
+            metadata: {
+                name: NS,
+                namespace: NS,
+                labels: { ...owner },
+                managedFields: withStatus("source.toolkit.fluxcd.io/v1"),
+            },
             spec: {
                 interval: "1m0s",
                 ref: { branch: "main" },
@@ -147,7 +187,12 @@ export function seedCluster(o: SeedOptions): KubeObject[] {
         {
             apiVersion: "kustomize.toolkit.fluxcd.io/v1",
             kind: "Kustomization",
-            metadata: { name: NS, namespace: NS, labels: { ...owner }, managedFields: withStatus },
+            metadata: {
+                name: NS,
+                namespace: NS,
+                labels: { ...owner },
+                managedFields: withStatus("kustomize.toolkit.fluxcd.io/v1"),
+            },
             spec: {
                 force: false,
                 interval: "10m0s",
@@ -165,7 +210,7 @@ export function seedCluster(o: SeedOptions): KubeObject[] {
             metadata: {
                 name: "sops-age",
                 namespace: NS,
-                managedFields: [{ manager: "kubectl-create", operation: "Update" }],
+                managedFields: created("age.agekey"),
             },
             data: { "age.agekey": b64(o.ageKey) },
         },
@@ -176,7 +221,7 @@ export function seedCluster(o: SeedOptions): KubeObject[] {
             metadata: {
                 name: NS,
                 namespace: NS,
-                managedFields: [{ manager: "kubectl-create", operation: "Update" }],
+                managedFields: created("identity", "identity.pub", "known_hosts"),
             },
             data: {
                 identity: b64(o.sshIdentity),

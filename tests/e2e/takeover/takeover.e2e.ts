@@ -340,9 +340,18 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
             `      layer polls during the takeover: ${polls}, Progressing observations: ${progressing}`,
         );
         expect(problems, "layers not Ready during the takeover").to.deep.equal([]);
-        expect(run.preview.output).to.contain(
-            'takeover: adopts the existing Kustomization flux-system/databases; a "create" here is a server-side apply onto the live object',
-        );
+        // Every adopted object is imported, none created: the engine reads it, then updates it.
+        const listed = Number(/Listed the (\d+) objects to adopt/.exec(run.t.output)?.[1]);
+        expect(listed, "objects listed").to.be.greaterThan(20);
+        for (const [what, out] of [
+            ["preview", run.preview.output],
+            ["up", run.up.output],
+        ]) {
+            expect(out, what).to.match(new RegExp(`${listed} to import`));
+            expect(out, what).not.to.match(/\bto create\b/);
+        }
+        expect(run.up.output).to.match(new RegExp(`${listed} imported`));
+        expect(run.up.output).not.to.match(/\bcreated\b|\bdeleted\b|\breplaced\b/);
         expect(getObject("kustomization", NS, NS), "root Kustomization").to.equal(undefined);
         const rootId = `${NS}_${NS}_kustomize.toolkit.fluxcd.io_Kustomization`;
         recorded.delete(rootId);
@@ -381,17 +390,39 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
             );
             expect(previous, `${kind} ${name}`).to.deep.equal([]);
             expect(
-                (o.metadata.managedFields ?? []).some((e: any) =>
-                    String(e.manager).startsWith("pulumi"),
+                (o.metadata.managedFields ?? []).some(
+                    (e: any) => e.manager === "flux-gitops-takeover" && e.operation === "Apply",
                 ),
-                `${kind} ${name} owned by Pulumi`,
+                `${kind} ${name} owned by the stack's apply`,
             ).to.equal(true);
         }
         expect(getObject("kustomization", NS, "databases").spec.deletionPolicy).to.equal("Orphan");
     });
 
     it("a following pulumi preview --expect-no-changes passes", async () => {
-        await project.run("pulumi config rm flux-gitops:takeover --stack prod");
+        await project.run(`pulumi preview ${stack} --expect-no-changes --diff`);
+    });
+
+    it("later changes apply without a field conflict: a layer's interval, the Git Secret, the takeover key's removal", async () => {
+        // Values the bootstrap set and the stack shares: with their ownership left to kubectl, or
+        // to nobody (before-first-apply), each of these applies would fail with a conflict.
+        const hosts = fs.readFileSync(env("GIT_SSH_KNOWN_HOSTS"), "utf8").trimEnd();
+        project.writeFile("known_hosts.changed", `${hosts}\n# added after the takeover\n`);
+        await project.runAll([
+            "pulumi config set --path layers.apps.interval 9m",
+            "pulumi config set flux-gitops:gitKnownHosts < known_hosts.changed",
+            "pulumi config rm flux-gitops:takeover",
+        ]);
+        const up = await project.run(`pulumi up ${stack}`);
+        expect(up.output).not.to.match(/\bcreated\b|\bdeleted\b|\breplaced\b/);
+        expect(getObject("kustomization", NS, "apps").spec.interval).to.equal("9m");
+        const secret = getObject("secret", NS, NS);
+        expect(Buffer.from(secret.data.known_hosts, "base64").toString()).to.contain(
+            "# added after the takeover",
+        );
+        expect(secret.metadata.annotations?.["pulumi.com/patchFieldManager"]).to.equal(undefined);
+        expect(uidsChanged()).to.deep.equal([]);
+        expect(helmRevisions()).to.deep.equal(helmBefore);
         await project.run(`pulumi preview ${stack} --expect-no-changes --diff`);
     });
 
