@@ -49,8 +49,8 @@ export function compareSpec(
 
 /**
  * Compares a Secret's data with the stack's values; values are never part of a message.
- * Keys the stack does not declare (`identity.pub` of `flux bootstrap`) are removed by the
- * takeover's apply, which owns what the bootstrap owned.
+ * Keys the stack does not declare (`identity.pub` of `flux bootstrap`) and a final newline the
+ * stack's value lacks are written away by the takeover before the import (Plan.secretWrites).
  */
 export function compareSecretData(
     plan: Plan,
@@ -60,12 +60,7 @@ export function compareSecretData(
 ): void {
     for (const dataKey of Object.keys(live.data ?? {})) {
         if (dataKey in s.data) continue;
-        plan.changes.push({
-            object: describeRef(ref),
-            field: `data.${dataKey}`,
-            from: "(set)",
-            to: "(removed: the stack does not declare it)",
-        });
+        plan.secretWrites.push({ ref, dataKey, what: "removed: the stack does not declare it" });
     }
     for (const [dataKey, { value, configKey }] of Object.entries(s.data)) {
         const liveValue = live.data?.[dataKey];
@@ -82,11 +77,11 @@ export function compareSecretData(
             // `pulumi config set --secret k < file` drops the file's final newline; kubectl
             // --from-file keeps it. The same credential; age, SSH and known_hosts parsers
             // read it either way.
-            plan.changes.push({
-                object: describeRef(ref),
-                field: `data.${dataKey}`,
-                from: "(the same value with a trailing newline)",
-                to: `the value of ${configKey}`,
+            plan.secretWrites.push({
+                ref,
+                dataKey,
+                value,
+                what: `the value of ${configKey}, without the final newline the cluster's has`,
             });
         } else if (decoded !== value) {
             // Values are never shown: only which key differs and where it comes from.

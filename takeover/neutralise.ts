@@ -72,6 +72,15 @@ export async function neutralise(kube: Kube, plan: Plan, opts: NeutraliseOptions
         opts.log(`3/4 deleted ${describeRef(root)} (its finalizer deleted nothing)`);
     }
 
+    // Before the import, so it finds the stack's values: a Secret's data change would be a replacement.
+    for (const w of plan.secretWrites) {
+        kube.mergePatch(w.ref, {
+            data: {
+                [w.dataKey]:
+                    w.value === undefined ? null : Buffer.from(w.value, "utf8").toString("base64"),
+            },
+        });
+    }
     let transferred = 0;
     for (const ref of plan.adopted) {
         if (await transferOwnership(kube, ref)) transferred++;

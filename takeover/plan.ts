@@ -31,6 +31,13 @@ export interface Plan {
     /** Inventory objects the stack does not declare: they stay in the cluster, owned by nobody. */
     leftAlone: ObjectRef[];
     notes: string[];
+    /**
+     * Secret data the takeover writes as the stack has it before the import: a data change would
+     * make @pulumi/kubernetes replace the Secret, which the engine refuses for an imported
+     * object. Only a credential's final newline and keys the stack does not declare; any other
+     * difference is a refusal. Values stay in memory: never printed.
+     */
+    secretWrites: { ref: ObjectRef; dataKey: string; value?: string; what: string }[];
 }
 
 /** Parses a Flux inventory entry id: `<namespace>_<name>_<group>_<kind>`. */
@@ -70,6 +77,7 @@ export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean
         changes: [],
         leftAlone: [],
         notes: [],
+        secretWrites: [],
     };
     const refuse = (m: string) => plan.refusals.push(m);
     const ns = want.namespace;

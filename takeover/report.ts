@@ -30,6 +30,14 @@ export function formatPlan(stack: string, plan: Plan): string {
     );
     for (const c of plan.changes)
         out.push(`  ${c.object}: ${c.field} ${show(c.from)} -> ${show(c.to)}`);
+    if (plan.secretWrites.length > 0) {
+        out.push(
+            "Written by the takeover before the import (a Secret's data change would be a replacement, which the",
+            "engine refuses for an imported object):",
+        );
+        for (const w of plan.secretWrites)
+            out.push(`  ${describeRef(w.ref)}: data.${w.dataKey}: ${w.what}`);
+    }
     if (plan.adopted.length > 0) {
         out.push(
             "`pulumi preview` shows each adopted object as an import, then an update wherever the stack differs from",
@@ -43,7 +51,7 @@ export function formatPlan(stack: string, plan: Plan): string {
             "  1. suspend: true and deletionPolicy: Orphan (its finalizer then deletes nothing)",
             "  2. the Flux owner labels (kustomize.toolkit.fluxcd.io/name, /namespace) come off its objects",
             `  3. ${name} is deleted`,
-            "  4. on each adopted object, the fields kustomize-controller applied and kubectl wrote pass to the field",
+            "  4. the Secret data above is written; on each adopted object, the fields kustomize-controller applied and kubectl wrote pass to the field",
             `     manager ${TAKEOVER_FIELD_MANAGER}, which \`pulumi up\` applies them with (no conflict, nothing forced)`,
         );
     }
