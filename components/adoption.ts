@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { retoken } from "./readiness";
 
 /** A Kubernetes object by kind, namespace ("" when cluster-scoped) and name. */
 export interface ObjectName {
@@ -70,10 +71,14 @@ function withFieldManager(props: pulumi.Inputs): pulumi.Inputs {
         ...object,
         metadata: keep(object.metadata, {
             ...metadata,
-            annotations: keep(metadata.annotations, {
-                ...annotations,
-                [FIELD_MANAGER_ANNOTATION]: TAKEOVER_FIELD_MANAGER,
-            }),
+            // The object before the takeover's update must not end the wait: the token changes too.
+            annotations: keep(
+                metadata.annotations,
+                retoken(
+                    { ...annotations, [FIELD_MANAGER_ANNOTATION]: TAKEOVER_FIELD_MANAGER },
+                    TAKEOVER_FIELD_MANAGER,
+                ),
+            ),
         }),
     };
 }

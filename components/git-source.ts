@@ -69,10 +69,8 @@ export class GitSource extends pulumi.ComponentResource {
                 ...args,
                 apiVersion: GIT_REPOSITORY_API_VERSION,
                 kind: this.kind,
-                // Every value from a git key stored as a secret is a secret (see GitSettings.confidential).
-                spec: args.confidential
-                    ? pulumi.secret(buildGitRepositorySpec(args))
-                    : buildGitRepositorySpec(args),
+                // Kept secret by declareSource when the key is stored as one (GitSettings.confidential).
+                spec: buildGitRepositorySpec(args),
                 secret: data === undefined ? undefined : { type: "Opaque", data },
             },
             opts?.dependsOn,

@@ -72,6 +72,17 @@ export class FluxLayers extends pulumi.ComponentResource {
             if (deps.some((d) => d === undefined)) {
                 throw new Error(`layer ${layer.name} is listed before a layer it depends on`);
             }
+            const spec = buildKustomizationSpec(layer, args);
+            const annotations = readinessAnnotations(
+                {
+                    enabled: args.readinessEnabled,
+                    timeout: layer.readinessTimeout ?? layer.interval,
+                },
+                spec,
+                layer.suspend === true,
+            );
+            // Every value from a layers key stored as a secret is a secret; the token is derived from the spec.
+            const secret = <T>(v: T) => (layer.confidential ? pulumi.secret(v) : v);
             this.kustomizations[layer.name] = new k8s.apiextensions.CustomResource(
                 `${name}-${layer.name}`,
                 {
@@ -80,17 +91,9 @@ export class FluxLayers extends pulumi.ComponentResource {
                     metadata: {
                         name: layer.name,
                         namespace: args.namespace,
-                        annotations: readinessAnnotations(
-                            {
-                                enabled: args.readinessEnabled,
-                                timeout: layer.readinessTimeout ?? layer.interval,
-                            },
-                            layer.suspend === true,
-                        ),
+                        annotations: secret(annotations),
                     },
-                    spec: layer.confidential
-                        ? pulumi.secret(buildKustomizationSpec(layer, args))
-                        : buildKustomizationSpec(layer, args),
+                    spec: secret(spec),
                 },
                 pulumi.mergeOptions(
                     { parent: this, dependsOn: opts?.dependsOn },

@@ -40,10 +40,8 @@ export class OciSource extends pulumi.ComponentResource {
                 ...args,
                 apiVersion: OCI_REPOSITORY_API_VERSION,
                 kind: this.kind,
-                // Every value from an oci key stored as a secret is a secret (see OciSettings.confidential).
-                spec: args.confidential
-                    ? pulumi.secret(buildOciRepositorySpec(args))
-                    : buildOciRepositorySpec(args),
+                // Kept secret by declareSource when the key is stored as one (OciSettings.confidential).
+                spec: buildOciRepositorySpec(args),
                 secret:
                     args.dockerConfigJson === undefined
                         ? undefined

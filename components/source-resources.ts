@@ -11,8 +11,9 @@ export interface SourceResourceArgs {
     readiness: ReadinessArgs;
     apiVersion: string;
     kind: "GitRepository" | "OCIRepository";
-    /** A Pulumi secret when the source's config key is stored as one. */
-    spec: pulumi.Input<Record<string, unknown>>;
+    spec: Record<string, unknown>;
+    /** The source's config key is stored as a secret: so are the spec and what is derived from it. */
+    confidential?: boolean;
     /** The Secret's type and data, when the source has one. */
     secret?: { type: string; data: Record<string, pulumi.Input<string>> };
 }
@@ -40,6 +41,7 @@ export function declareSource(
                   },
                   { parent, dependsOn: after, additionalSecretOutputs: ["data", "stringData"] },
               );
+    const confidentially = <T>(v: T) => (args.confidential ? pulumi.secret(v) : v);
     const repository = new k8s.apiextensions.CustomResource(
         name,
         {
@@ -48,9 +50,9 @@ export function declareSource(
             metadata: {
                 name: args.repositoryName,
                 namespace: args.namespace,
-                annotations: readinessAnnotations(args.readiness),
+                annotations: confidentially(readinessAnnotations(args.readiness, args.spec)),
             },
-            spec: args.spec,
+            spec: confidentially(args.spec),
         },
         pulumi.mergeOptions({ parent, dependsOn: after }, { dependsOn: secret }),
     );

@@ -13,6 +13,7 @@ import {
     objectOf,
     TAKEOVER_FIELD_MANAGER,
 } from "../components/adoption";
+import { APPLIED_ANNOTATION, readinessAnnotations } from "../components/readiness";
 import { parseStackConfig, RawConfig } from "../stacks";
 import { desiredState } from "../takeover/desired";
 import { describeRef } from "../takeover/kube";
@@ -85,6 +86,19 @@ describe("adoption: the import option for the objects the takeover lists", () =>
             spec: { path: "./x" },
         });
         expect(r.opts).to.deep.include({ protect: true, import: "flux-system/databases" });
+    });
+
+    it("changes the readiness token, so the object before the takeover's update cannot end the wait", () => {
+        const annotations = readinessAnnotations({ enabled: true, timeout: "10m" }, { a: 1 });
+        const r = transform(
+            registration("kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization", {
+                metadata: { name: "databases", namespace: "flux-system", annotations },
+            }),
+        ) as pulumi.ResourceTransformResult;
+        const after = (r.props.metadata as any).annotations;
+        expect(after[APPLIED_ANNOTATION]).to.match(/^[0-9a-f]{16}$/);
+        expect(after[APPLIED_ANNOTATION]).not.to.equal(annotations[APPLIED_ANNOTATION]);
+        expect(after["pulumi.com/waitFor"]).to.contain(after[APPLIED_ANNOTATION]);
     });
 
     it("sees through secret-wrapped inputs (a flux or git key stored as a secret), and keeps them secret", async () => {

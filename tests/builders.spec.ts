@@ -3,6 +3,8 @@ import {
     buildGitRepositorySpec,
     buildKustomizationSpec,
     readinessAnnotations,
+    retoken,
+    APPLIED_ANNOTATION,
 } from "../components";
 import { checkGitUrl, durationSeconds } from "../stacks";
 import { dependencyOrder, findCycles } from "../stacks/layer-graph";
@@ -145,14 +147,39 @@ describe("buildGitRepositorySpec", () => {
 });
 
 describe("readinessAnnotations", () => {
-    it("asks @pulumi/kubernetes to wait for Ready with a timeout in seconds", () => {
-        expect(readinessAnnotations({ enabled: true, timeout: "1h30m" })).to.deep.equal({
-            "pulumi.com/waitFor": "condition=Ready",
-            "pulumi.com/timeoutSeconds": "5400",
-        });
+    const on = { enabled: true, timeout: "1h30m" };
+    const spec = { interval: "10m", path: "./apps" };
+
+    it("asks @pulumi/kubernetes to wait for Ready, and for this apply's token, with a timeout in seconds", () => {
+        const a = readinessAnnotations(on, spec);
+        expect(a[APPLIED_ANNOTATION]).to.match(/^[0-9a-f]{16}$/);
+        expect(JSON.parse(a["pulumi.com/waitFor"])).to.deep.equal([
+            "condition=Ready",
+            `jsonpath={.metadata.annotations['flux-gitops/applied']}=${a[APPLIED_ANNOTATION]}`,
+        ]);
+        expect(a["pulumi.com/timeoutSeconds"]).to.equal("5400");
+        expect(Object.keys(a)).to.have.length(3);
     });
+
+    it("gives the same token for the same spec and timeout, another for any change", () => {
+        const token = (r: typeof on, s: unknown) => readinessAnnotations(r, s)[APPLIED_ANNOTATION];
+        expect(token(on, spec)).to.equal(token(on, { ...spec }));
+        expect(token(on, { ...spec, interval: "5m" })).not.to.equal(token(on, spec));
+        expect(token({ ...on, timeout: "1h" }, spec)).not.to.equal(token(on, spec));
+    });
+
     it("asks for nothing when waiting is off or the object is suspended", () => {
-        expect(readinessAnnotations({ enabled: false, timeout: "10m" })).to.deep.equal({});
-        expect(readinessAnnotations({ enabled: true, timeout: "10m" }, true)).to.deep.equal({});
+        expect(readinessAnnotations({ enabled: false, timeout: "10m" }, spec)).to.deep.equal({});
+        expect(readinessAnnotations({ enabled: true, timeout: "10m" }, spec, true)).to.deep.equal(
+            {},
+        );
+    });
+
+    it("takes an annotation added later into the token, and leaves objects that do not wait alone", () => {
+        const a = readinessAnnotations(on, spec);
+        const b = retoken({ ...a, extra: "x" }, "x");
+        expect(b[APPLIED_ANNOTATION]).not.to.equal(a[APPLIED_ANNOTATION]);
+        expect(b["pulumi.com/waitFor"]).to.contain(`=${b[APPLIED_ANNOTATION] as string}"`);
+        expect(retoken({ extra: "x" }, "x")).to.deep.equal({ extra: "x" });
     });
 });

@@ -139,9 +139,16 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
             ...run.resources.filter((x) => x.type === KUSTOMIZATION),
             only(run, GIT_REPOSITORY),
         ]) {
-            expect(r.inputs.metadata.annotations, r.name).to.deep.equal({
-                "pulumi.com/waitFor": "condition=Ready",
+            const a = r.inputs.metadata.annotations;
+            const token = a["flux-gitops/applied"];
+            expect(token, r.name).to.match(/^[0-9a-f]{16}$/);
+            expect(a, r.name).to.deep.equal({
+                "pulumi.com/waitFor": JSON.stringify([
+                    "condition=Ready",
+                    `jsonpath={.metadata.annotations['flux-gitops/applied']}=${token}`,
+                ]),
                 "pulumi.com/timeoutSeconds": "600",
+                "flux-gitops/applied": token,
             });
         }
     });
