@@ -64,11 +64,20 @@ function recordApplied(): Map<string, Recorded> {
     return out;
 }
 
-/** Lines of `pulumi up` output that create, delete or replace a resource. */
+/**
+ * Lines of `pulumi up` output that create, delete or replace an object in the cluster, or count
+ * deletions and replacements. The program's components and the install's group own nothing in
+ * the cluster: their creation is not one.
+ */
 function lifecycleLines(output: string): string[] {
     return output
         .split("\n")
-        .filter((l) => /\b(created|deleted|replaced|creating|deleting|replacing)\b/.test(l));
+        .filter(
+            (l) =>
+                /kubernetes:(?!yaml\/)\S+ .*\b(created|deleted|replaced|creating|deleting|replacing)\b/.test(
+                    l,
+                ) || /^\s*[-+]*\d+ (deleted|replaced)\b/.test(l),
+        );
 }
 
 /** Each HelmRelease's Helm release revision (helm-controller's status.history). */
