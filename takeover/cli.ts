@@ -130,7 +130,8 @@ async function main(a: Args): Promise<number> {
     console.log(
         `Listed the ${plan.adopted.length} objects to adopt in ${PROJECT}:takeover. Next: ` +
             `\`pulumi preview --stack ${a.stack}\` (each of them shows as "import", none as "create"), then ` +
-            `\`pulumi up --stack ${a.stack}\`, then \`pulumi config rm ${PROJECT}:takeover --stack ${a.stack}\`.`,
+            `\`pulumi up --stack ${a.stack}\`; then \`pulumi config rm ${PROJECT}:takeover --stack ${a.stack}\` and ` +
+            "`pulumi up` once more, which only takes the pulumi.com/patchFieldManager annotation off the adopted objects.",
     );
     return 0;
 }
