@@ -346,6 +346,15 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
         );
         takeoverSeconds = (Date.now() - start) / 1000;
         console.log(run.t.output.replace(/^/gm, "        "));
+        // README quotes these lines of the preview: the namespace, sops-age, databases, the totals.
+        const excerpt = run.preview.output
+            .split("\n")
+            .filter((l) =>
+                /(Namespace flux:flux-system|Secret sops-age|layers-databases) (import|update)|^Resources:|^\s+[-+=~]+ ?\d+ to |^\s+\d+ unchanged/.test(
+                    l,
+                ),
+            );
+        console.log(excerpt.map((l) => `        | ${l}`).join("\n"));
         console.log(
             `      takeover (npm run takeover --yes + pulumi preview + pulumi up): ${takeoverSeconds.toFixed(1)}s`,
         );
