@@ -87,8 +87,9 @@ function withFieldManager(props: pulumi.Inputs): pulumi.Inputs {
  * The transform every component gets while `flux-gitops:takeover` lists objects. Each listed
  * object gets the `import` option: the engine reads the live object into the state ("= import"
  * in `pulumi preview`, an error if it is not there, never a create) and then updates in place
- * what differs, by server-side apply: the same on every @pulumi/kubernetes version, without the
- * create-that-upserts of 4.x up to 4.28. The engine refuses to replace an imported resource, so
+ * what differs, by server-side apply. Nothing rests on what the provider does when asked to create
+ * an existing object (4.x up to 4.28 apply onto it, later versions refuse by default). The
+ * engine refuses to replace an imported resource, so
  * a takeover can never turn into a delete. The update applies with TAKEOVER_FIELD_MANAGER.
  * Objects not listed are created as usual.
  */

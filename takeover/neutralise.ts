@@ -33,7 +33,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  *    neither writes them again, and Pulumi's first apply must own exactly those. Dropping them
  *    instead would leave a field nobody owns, or a Secret with no owner at all, which the API
  *    server hands to "before-first-apply" on the next apply: every later change of a value the
- *    stack shares with it (a Flux upgrade, a key rotation) would then fail with a conflict.
+ *    stack shares with it (a Flux upgrade's version labels) would then fail with a conflict.
  *    Forcing Pulumi's apply would not help: a forced apply of an equal value shares the field
  *    and leaves the same conflict for later. Status entries stay: the controllers write those.
  */
