@@ -28,19 +28,20 @@ export async function checkFluxUpgrade(flux: FluxSettings): Promise<void> {
         .filter((o) => o.kind === "CustomResourceDefinition")
         .map((o) => o.metadata.name);
     if (names.length === 0) return;
+    const shown = flux.confidential ? undefined : flux.version;
     let live;
     try {
         live = await liveCrdReader()(names);
     } catch (e) {
         pulumi.log.warn(
-            `Could not read the Flux CRDs from the cluster to check their stored versions before installing ${flux.version} ` +
+            `Could not read the Flux CRDs from the cluster to check their stored versions before installing ${shown ?? "the configured release"} ` +
                 `(${(e as Error).message}); the check is skipped.`,
         );
         return;
     }
     const conflicts = storedVersionConflicts(live, flux.objects);
     if (conflicts.length > 0) {
-        throw new UpgradeRefusedError(storedVersionRefusal(flux.version, conflicts));
+        throw new UpgradeRefusedError(storedVersionRefusal(shown, conflicts));
     }
     // Kept on destroy, a CRD that leaves the install stays in the cluster with its objects.
     const dropped = flux.keepOnDestroy ? [] : droppedCrdsWithObjects(live, flux.objects);

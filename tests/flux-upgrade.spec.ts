@@ -10,7 +10,7 @@ import {
     storedVersionRefusal,
 } from "../components/flux-manifest";
 import { UpgradeRefusedError } from "../stacks";
-import { stackWithSecrets, withValue } from "./helpers/fixtures";
+import { P, stackWithSecrets, withValue } from "./helpers/fixtures";
 import { crd, syntheticInstallManifest, syntheticInstallObjects } from "./helpers/flux-manifest";
 import { runFailingProgram, runProgram } from "./helpers/mocks";
 
@@ -181,6 +181,19 @@ describe("upgrades: the program refuses before declaring anything", () => {
         expect((run.error as Error).message).to.contain(
             `${GITREPOS}: status.storedVersions lists v1beta1`,
         );
+        expect(run.resources).to.deep.equal([]);
+    });
+
+    it("without naming the release when flux-gitops:flux is stored as a secret", async () => {
+        const run = await runFailingProgram(base.config, [...base.secretKeys, `${P}:flux`], {
+            liveCrds: [{ name: GITREPOS, storedVersions: ["v1beta1", "v1"] }],
+        });
+        const message = (run.error as Error).message;
+        expect(message).to.contain(
+            "Refusing to install the Flux release of flux-gitops:flux (stored as a secret, so not shown)",
+        );
+        expect(message).to.contain("`flux migrate`");
+        expect(message).not.to.contain("v2.9");
         expect(run.resources).to.deep.equal([]);
     });
 

@@ -78,15 +78,23 @@ export function storedVersionConflicts(
 }
 
 /** Why the upgrade is refused and what to run, one line per CRD. */
-export function storedVersionRefusal(version: string, conflicts: StoredVersionConflict[]): string {
+export function storedVersionRefusal(
+    version: string | undefined,
+    conflicts: StoredVersionConflict[],
+): string {
+    // Unset when flux-gitops:flux is stored as a secret: the version is then never printed.
+    const release =
+        version === undefined
+            ? "the Flux release of flux-gitops:flux (stored as a secret, so not shown)"
+            : `Flux ${version}`;
     return [
-        `Refusing to install Flux ${version}: objects in the cluster are still stored in API versions it no longer serves:`,
+        `Refusing to install ${release}: objects in the cluster are still stored in API versions it no longer serves:`,
         ...conflicts.map(
             (c) =>
-                `  - ${c.crd}: status.storedVersions lists ${c.unserved.join(", ")}; ${version} serves ${c.served.join(", ")}`,
+                `  - ${c.crd}: status.storedVersions lists ${c.unserved.join(", ")}; ${version ?? "it"} serves ${c.served.join(", ")}`,
         ),
         "Run `flux migrate` (Flux CLI of the installed release or of " +
-            `${version}) against this cluster: it rewrites every Flux object in the CRD's storage version and ` +
+            `${version ?? "the new one"}) against this cluster: it rewrites every Flux object in the CRD's storage version and ` +
             "removes the old versions from status.storedVersions. Then run the preview again. Nothing was changed.",
     ].join("\n");
 }
