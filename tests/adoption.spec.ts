@@ -5,6 +5,7 @@
  * command writes is checked against what the program really declares.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { generateKeyPairSync } from "crypto";
 import { expect } from "chai";
 import {
     adoptionKey,
@@ -218,6 +219,64 @@ describe("adoption: the takeover lists exactly the objects the program declares"
                 [],
             ],
         ];
+    const https = (c: Record<string, unknown>, url: string) =>
+        withValue(
+            withValue(
+                withValue(c, "gitSshIdentity", [], undefined),
+                "gitKnownHosts",
+                [],
+                undefined,
+            ),
+            "git",
+            ["url"],
+            url,
+        );
+    const appKey = generateKeyPairSync("rsa", {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: "pkcs1", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+    }).privateKey;
+    variants.push(
+        [
+            "with a GitHub App and a CA bundle",
+            (c) => {
+                let g = withValue(
+                    https(c, "https://github.com/acme/gitops.git"),
+                    "git",
+                    ["provider"],
+                    "github",
+                );
+                g = withValue(g, "gitGithubAppId", [], "123");
+                g = withValue(g, "gitGithubAppInstallationId", [], "456");
+                g = withValue(g, "gitGithubAppPrivateKey", [], appKey);
+                return withValue(
+                    g,
+                    "gitCaBundle",
+                    [],
+                    "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n",
+                );
+            },
+            [`${P}:gitGithubAppPrivateKey`],
+        ],
+        [
+            "with basic auth",
+            (c) => {
+                const g = withValue(
+                    https(c, "https://git.corp.example/gitops.git"),
+                    "git",
+                    ["auth"],
+                    "basic",
+                );
+                return withValue(
+                    withValue(g, "gitUsername", [], "flux"),
+                    "gitPassword",
+                    [],
+                    "s3cret-pw",
+                );
+            },
+            [`${P}:gitPassword`],
+        ],
+    );
     for (const stack of ["prod", "dev"]) {
         for (const [what, change, moreSecrets] of variants) {
             it(`${stack} stack, ${what}`, async () => {
