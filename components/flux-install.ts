@@ -49,6 +49,22 @@ export function aliasUnder(earlierParent: pulumi.Input<string>): pulumi.Resource
 }
 
 /**
+ * A transform keeping a Service's cluster IPs out of every diff: the API server assigns them and
+ * the install never sets them. An imported Service (npm run takeover) has them in its recorded
+ * inputs, and @pulumi/kubernetes replaces a Service whose `spec.clusterIP` changes, which the
+ * engine refuses for an imported object and which would give the Service a new address later.
+ */
+export const keepAssignedClusterIps: pulumi.ResourceTransform = (args) =>
+    args.type === "kubernetes:core/v1:Service"
+        ? {
+              props: args.props,
+              opts: pulumi.mergeOptions(args.opts, {
+                  ignoreChanges: ["spec.clusterIP", "spec.clusterIPs"],
+              }),
+          }
+        : undefined;
+
+/**
  * Flux's controllers and CRDs (the seed's `gotk-components.yaml`).
  *
  * Anything Flux-typed must `dependsOn` this component: the group applies CRDs
@@ -86,7 +102,10 @@ export class FluxInstall extends pulumi.ComponentResource {
                 // on the group reaches neither it nor the objects (tests/e2e saw every object
                 // re-created, CRDs included), so each object is aliased to its resource under that
                 // ConfigFile; only the group itself, which owns nothing in the cluster, is new.
-                transforms: [aliasUnder(pulumi.createUrn(name, EARLIER_INSTALL_TYPE, this))],
+                transforms: [
+                    aliasUnder(pulumi.createUrn(name, EARLIER_INSTALL_TYPE, this)),
+                    keepAssignedClusterIps,
+                ],
             },
         );
         this.namespace = args.namespace;

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { keepAssignedClusterIps } from "../components/flux-install";
 import { clearManifestCache } from "../components/flux-manifest";
 import { stackWithSecrets, P, withValue } from "./helpers/fixtures";
 import { fetched } from "./helpers/offline-release";
@@ -111,5 +113,36 @@ describe("the program with install options", () => {
             '`flux-gitops:flux.components` is ["source-controler"]: expected components the install manifest holds:',
         );
         expect(run.resources).to.deep.equal([]);
+    });
+});
+
+describe("the install's Services", () => {
+    const registration = (type: string): pulumi.ResourceTransformArgs => ({
+        type,
+        name: "flux:flux-system/webhook-receiver",
+        custom: true,
+        props: { metadata: { name: "webhook-receiver", namespace: "flux-system" } },
+        opts: { dependsOn: [] },
+    });
+
+    it("keep the cluster IPs the API server assigned out of every diff (an imported Service would be replaced)", () => {
+        const r = keepAssignedClusterIps(
+            registration("kubernetes:core/v1:Service"),
+        ) as pulumi.ResourceTransformResult;
+        expect((r.opts as pulumi.CustomResourceOptions).ignoreChanges).to.deep.equal([
+            "spec.clusterIP",
+            "spec.clusterIPs",
+        ]);
+        expect(r.opts.dependsOn).to.deep.equal([]);
+    });
+
+    it("and nothing else is touched", () => {
+        for (const type of [
+            "kubernetes:apps/v1:Deployment",
+            "kubernetes:core/v1:ServiceAccount",
+            "kubernetes:yaml/v2:ConfigGroup",
+        ]) {
+            expect(keepAssignedClusterIps(registration(type)), type).to.equal(undefined);
+        }
     });
 });

@@ -1,7 +1,7 @@
 /**
  * A GitOps repository laid out as `flux bootstrap` and the seed leave it: the fixture tree
- * plus clusters/prod/flux-system/ with gotk-components.yaml (Flux's namespace and CRDs, as
- * `flux install --export` labels them), gotk-sync.yaml (the GitRepository and the root
+ * plus clusters/prod/flux-system/ with gotk-components.yaml (Flux's namespace, CRDs and a Service,
+ * as `flux install --export` labels them), gotk-sync.yaml (the GitRepository and the root
  * Kustomization syncing ./clusters/prod with prune: true), the seed's three layer files and a
  * kustomization.yaml aggregating them.
  */
@@ -26,7 +26,12 @@ function installLabels(version: string): Record<string, string> {
     };
 }
 
-/** gotk-components.yaml for the local control plane: the namespace and the CRDs (the controllers run as processes). */
+/**
+ * gotk-components.yaml for the local control plane: the namespace, the CRDs (the controllers run
+ * as processes) and notification-controller's webhook-receiver Service, whose cluster IP the API
+ * server assigns. Its selector is left out: no pod runs here, and @pulumi/kubernetes would wait
+ * for the endpoints of a Service that selects pods.
+ */
 export function gotkComponents(version: string): string {
     const crdDir = env("FLUX_CRD_DIR");
     const docs: Record<string, any>[] = [
@@ -44,6 +49,22 @@ export function gotkComponents(version: string): string {
             docs.push(crd);
         }
     }
+    docs.push({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: {
+            name: "webhook-receiver",
+            namespace: NS,
+            labels: {
+                ...installLabels(version),
+                "app.kubernetes.io/component": "notification-controller",
+            },
+        },
+        spec: {
+            type: "ClusterIP",
+            ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: "http-webhook" }],
+        },
+    });
     return docs.map((d) => stringify(d)).join("---\n");
 }
 

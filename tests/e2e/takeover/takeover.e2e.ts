@@ -373,8 +373,8 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
             afterHeading.findIndex((l) => !l.startsWith("  ")),
         );
         expect(listed, "objects listed").to.equal(adoptedLines.length);
-        // The namespace, Flux's 8 CRDs, 2 Secrets, the GitRepository and the 3 layers.
-        expect(listed, "objects listed").to.equal(15);
+        // The namespace, Flux's 8 CRDs, a Service, 2 Secrets, the GitRepository and the 3 layers.
+        expect(listed, "objects listed").to.equal(16);
         for (const [what, out] of [
             ["preview", run.preview.output],
             ["up", run.up.output],
@@ -408,6 +408,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
             ["crd", "", "helmreleases.helm.toolkit.fluxcd.io"],
             ["secret", NS, "sops-age"],
             ["secret", NS, NS],
+            ["service", NS, "webhook-receiver"],
         ];
         for (const [kind, ns, name] of adopted) {
             const where = ns === "" ? [] : ["-n", ns];
