@@ -77,7 +77,8 @@ describe("the program with install options", () => {
 
     it("aliases every installed object to its resource under the earlier ConfigFile install", async () => {
         await runProgram(base.config, base.secretKeys, { stack: "prod" });
-        expect(recordedTransforms).to.have.length(1);
+        // The install's two: the alias to the earlier ConfigFile, then keepAssignedClusterIps.
+        expect(recordedTransforms).to.have.length(2);
         const [transform] = recordedTransforms;
         const child = {
             custom: true,
