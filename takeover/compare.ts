@@ -92,3 +92,43 @@ export function compareSecretData(
         }
     }
 }
+
+/**
+ * Fields of the install's objects that @pulumi/kubernetes cannot change in place (it replaces
+ * the object), by kind: the engine refuses to replace an imported object, so a difference there
+ * would stop the takeover's `pulumi up` after the root is gone. Found here, it stops it before.
+ * A Service's cluster IP is not among them: the install ignores changes to it.
+ */
+const REPLACING_FIELDS: Record<string, string[][]> = {
+    Deployment: [["spec", "selector"]],
+    DaemonSet: [["spec", "selector"]],
+    StatefulSet: [
+        ["spec", "selector"],
+        ["spec", "serviceName"],
+        ["spec", "podManagementPolicy"],
+        ["spec", "volumeClaimTemplates"],
+    ],
+    RoleBinding: [["roleRef"]],
+    ClusterRoleBinding: [["roleRef"]],
+    Secret: [["type"]],
+};
+
+/** Refuses install objects whose live value of a replacing field differs from the stack's. */
+export function compareReplacingFields(
+    plan: Plan,
+    live: KubeObject,
+    want: Record<string, unknown>,
+): void {
+    const at = (o: unknown, path: string[]) =>
+        path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o);
+    for (const path of REPLACING_FIELDS[live.kind] ?? []) {
+        const [from, to] = [at(live, path), at(want, path)];
+        if (to === undefined || JSON.stringify(from) === JSON.stringify(to)) continue;
+        plan.refusals.push(
+            `${describeRef(refOf(live))}: ${path.join(".")} is ${JSON.stringify(from)} in the cluster and ` +
+                `${JSON.stringify(to)} in the stack's install (flux-gitops:flux); @pulumi/kubernetes would replace it, ` +
+                "which the engine refuses for an adopted object: take over with the bootstrap's own manifest " +
+                "(flux.manifest, as README step 1 says) and change the install afterwards",
+        );
+    }
+}

@@ -19,6 +19,8 @@ export interface Desired {
      * the image pull Secret), the Secrets, the source and the layers.
      */
     objects: ObjectRef[];
+    /** The install's objects as the stack declares them (the manifest with its options). */
+    install: { ref: ObjectRef; object: Record<string, unknown> }[];
     fluxVersion: string;
     repository: { name: string; spec: Record<string, unknown> };
     secrets: DesiredSecret[];
@@ -97,6 +99,10 @@ export function desiredState(c: ParsedConfig): Desired {
     return {
         namespace: ns,
         objects,
+        install: c.flux.objects.map((o) => ({
+            ref: named(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? ""),
+            object: o as unknown as Record<string, unknown>,
+        })),
         fluxVersion: c.flux.version,
         repository: { name: g.repositoryName, spec: buildGitRepositorySpec(git) },
         secrets,

@@ -1,5 +1,5 @@
 import { Desired } from "./desired";
-import { compareSecretData, compareSpec } from "./compare";
+import { compareReplacingFields, compareSecretData, compareSpec } from "./compare";
 import { describeRef, Kube, KubeObject, ObjectRef, refOf } from "./kube";
 
 export const KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
@@ -187,6 +187,11 @@ export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean
         const d = want.objects.find((o) => sameRef(o, r));
         return d === undefined ? kube.get(r) : live.get(d);
     };
+
+    for (const { ref, object } of want.install) {
+        const o = liveOf(ref);
+        if (o !== undefined) compareReplacingFields(plan, o, object);
+    }
 
     // The source and every layer must be Ready: a takeover must not hide a broken cluster.
     const repo = liveOf(repoRef);

@@ -248,6 +248,24 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
         expect(formatPlan("prod", plan)).not.to.contain("AGE-SECRET-KEY");
     });
 
+    it("refuses, before any change, an install object the stack's install would replace", () => {
+        const deployment = install.find((o) => o.kind === "Deployment")!;
+        const c = seed((objs) => {
+            const live = objs.find(
+                (o) => o.kind === "Deployment" && o.metadata.name === deployment.metadata.name,
+            )!;
+            live.spec.selector = { matchLabels: { app: "renamed" } };
+        });
+        const plan = planTakeover(c, want);
+        expect(plan.refusals).to.have.length(1);
+        expect(plan.refusals[0]).to.equal(
+            `Deployment flux-system/${deployment.metadata.name}: spec.selector is {"matchLabels":{"app":"renamed"}} in the cluster and ` +
+                `${JSON.stringify(deployment.spec.selector)} in the stack's install (flux-gitops:flux); @pulumi/kubernetes would replace it, ` +
+                "which the engine refuses for an adopted object: take over with the bootstrap's own manifest " +
+                "(flux.manifest, as README step 1 says) and change the install afterwards",
+        );
+    });
+
     it("creates what the stack declares and the cluster lacks, and adopts the rest", () => {
         const deployment = install.find((o) => o.kind === "Deployment")!;
         const c = seed((objs) =>
