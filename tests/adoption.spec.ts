@@ -188,6 +188,19 @@ describe("adoption: the takeover lists exactly the objects the program declares"
         return keys;
     }
 
+    /** The stack with an https:// repository instead of SSH, so without the SSH keys. */
+    const https = (c: Record<string, unknown>, url: string) =>
+        withValue(
+            withValue(
+                withValue(c, "gitSshIdentity", [], undefined),
+                "gitKnownHosts",
+                [],
+                undefined,
+            ),
+            "git",
+            ["url"],
+            url,
+        );
     const variants: [string, (c: Record<string, unknown>) => Record<string, unknown>, string[]][] =
         [
             ["as in the stack file", (c) => c, []],
@@ -204,33 +217,10 @@ describe("adoption: the takeover lists exactly the objects the program declares"
             ],
             [
                 "with a public https repository (no Git Secret)",
-                (c) =>
-                    withValue(
-                        withValue(
-                            withValue(c, "gitSshIdentity", [], undefined),
-                            "gitKnownHosts",
-                            [],
-                            undefined,
-                        ),
-                        "git",
-                        ["url"],
-                        "https://git.corp.example/gitops.git",
-                    ),
+                (c) => https(c, "https://git.corp.example/gitops.git"),
                 [],
             ],
         ];
-    const https = (c: Record<string, unknown>, url: string) =>
-        withValue(
-            withValue(
-                withValue(c, "gitSshIdentity", [], undefined),
-                "gitKnownHosts",
-                [],
-                undefined,
-            ),
-            "git",
-            ["url"],
-            url,
-        );
     const appKey = generateKeyPairSync("rsa", {
         modulusLength: 2048,
         privateKeyEncoding: { type: "pkcs1", format: "pem" },
