@@ -50,8 +50,8 @@ export function objectOf(args: pulumi.ResourceTransformArgs): ObjectName | undef
     ) {
         return undefined;
     }
-    const props = reveal(args.props) as Record<string, unknown> | undefined;
-    const metadata = reveal(props?.metadata) as Record<string, unknown> | undefined;
+    // The engine sends the inputs as a map; any of its values may be a secret.
+    const metadata = reveal(args.props.metadata) as Record<string, unknown> | undefined;
     const name = reveal(metadata?.name);
     const namespace = reveal(metadata?.namespace) ?? "";
     // An unknown name (a preview of an object named after another's output) is not one of ours.

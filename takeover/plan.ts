@@ -176,17 +176,15 @@ export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean
     }
 
     // Every object the stack declares is imported when it exists, created when it does not.
-    const live = new Map<ObjectRef, KubeObject | undefined>();
+    // Each object is read once; the checks below look it up by its `Kind namespace/name`.
+    const live = new Map<string, KubeObject | undefined>();
     for (const d of want.objects) {
         const o = kube.get(d);
-        live.set(d, o);
+        live.set(describeRef(d), o);
         if (o === undefined) plan.created.push(describeRef(d));
         else plan.adopted.push(d);
     }
-    const liveOf = (r: ObjectRef) => {
-        const d = want.objects.find((o) => sameRef(o, r));
-        return d === undefined ? kube.get(r) : live.get(d);
-    };
+    const liveOf = (r: ObjectRef) => live.get(describeRef(r));
 
     for (const { ref, object } of want.install) {
         const o = liveOf(ref);
