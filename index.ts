@@ -6,11 +6,12 @@ import {
     OciSource,
     SopsAgeSecret,
 } from "./components";
-import { KUSTOMIZE_CONTROLLER } from "./components/flux-manifest";
-import { checkFluxUpgrade, loadStackConfig } from "./stacks";
+import { KUSTOMIZE_CONTROLLER } from "./flux/install";
+import { prepareInstall } from "./prepare/install";
+import { loadStackConfig } from "./stacks";
 
 /**
- * Empty cluster to GitOps, in the order of the seed's diagram:
+ * Empty cluster to GitOps, in the order of the original flux-system folder's diagram:
  *
  *   config ─▶ Flux install ─▶ sops-age Secret + Git source ─▶ infrastructure ─▶ databases ─▶ apps
  *
@@ -19,14 +20,15 @@ import { checkFluxUpgrade, loadStackConfig } from "./stacks";
 export = async () => {
     // Config in: every value is validated, all problems reported at once, before anything is declared.
     const config = await loadStackConfig();
-    // A Flux upgrade that would strand objects in unserved API versions stops here, before any change.
-    await checkFluxUpgrade(config.flux);
-    // After `npm run takeover`: the objects it lists are imported, never created (README, "Moving a cluster…").
+    // The install's objects from the pinned manifest; an upgrade that would strand objects in
+    // unserved API versions stops here, before any change.
+    const objects = await prepareInstall(config.flux);
+    // After `npm run takeover`: the objects it lists are imported, never created (docs/takeover.md).
     // A component's transforms apply to everything under it, the install's objects included.
     const adopt = config.takeover.length > 0 ? [adoptListed(config.takeover)] : [];
 
     // Controllers and CRDs (gotk-components.yaml); every Flux object below waits for them.
-    const flux = new FluxInstall("flux", config.flux, { transforms: adopt });
+    const flux = new FluxInstall("flux", { ...config.flux, objects }, { transforms: adopt });
 
     // The age key kustomize-controller decrypts SOPS files with.
     const sopsAge = new SopsAgeSecret(
@@ -39,9 +41,9 @@ export = async () => {
     const sourceArgs = { namespace: flux.namespace, readiness: config.readiness };
     const sourceOpts = { dependsOn: [flux], transforms: adopt };
     const source =
-        config.oci !== undefined
-            ? new OciSource("oci", { ...sourceArgs, ...config.oci }, sourceOpts)
-            : new GitSource("git", { ...sourceArgs, ...config.git! }, sourceOpts);
+        config.source.kind === "oci"
+            ? new OciSource("oci", { ...sourceArgs, ...config.source.oci }, sourceOpts)
+            : new GitSource("git", { ...sourceArgs, ...config.source.git }, sourceOpts);
 
     // infrastructure → databases → apps, each waiting for the layers it depends on.
     const layers = new FluxLayers(

@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
 import { Callback } from "@pulumi/pulumi/proto/callback_pb";
-import { LiveCrd } from "../components/flux-manifest";
-import { setLiveCrdReader } from "../stacks/live-crds";
+import { LiveCrd } from "../flux/install";
+import { setLiveCrdReader } from "../prepare/live-crds";
 
 /** A resource the program registered, as the engine would have seen it. */
 export interface Registered {

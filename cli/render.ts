@@ -52,7 +52,7 @@ export async function renderStack(
  */
 function describeFlux(flux: ParsedFlux): Record<string, unknown> {
     // The options as the stack sets them: flux.registry, not flux.options.registry.
-    const { objects: _objects, pullSecret, options, ...settings } = flux;
+    const { pullSecret, options, ...settings } = flux;
     const described: Record<string, unknown> = {
         ...settings,
         ...options,

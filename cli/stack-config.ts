@@ -11,7 +11,7 @@ import {
     RawConfig,
     SECRET_KEYS,
 } from "../stacks";
-import { allowManifestDownloads } from "../components/flux-manifest";
+import { allowManifestDownloads } from "../flux/install";
 
 /**
  * Runs `fn` with manifest downloads off: the offline commands promise no

@@ -1,34 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { retoken } from "./readiness";
+import { importId, ObjectName, objectKey, TAKEOVER_FIELD_MANAGER } from "../flux/keys";
+import { retoken } from "../flux/readiness";
 
-/** A Kubernetes object by kind, namespace ("" when cluster-scoped) and name. */
-export interface ObjectName {
-    kind: string;
-    namespace: string;
-    name: string;
-}
-
-/**
- * `Kind namespace/name`, or `Kind name` when cluster-scoped: how `npm run takeover` lists
- * the objects to adopt in `flux-gitops:takeover`, and how its plan prints them.
- */
-export function adoptionKey(o: ObjectName): string {
-    return o.namespace === "" ? `${o.kind} ${o.name}` : `${o.kind} ${o.namespace}/${o.name}`;
-}
-
-/** The ID @pulumi/kubernetes imports an object by: `namespace/name`, or `name`. */
-export function importId(o: ObjectName): string {
-    return o.namespace === "" ? o.name : `${o.namespace}/${o.name}`;
-}
-
-/**
- * The field manager the takeover hands the bootstrap's field ownership to, and the takeover's
- * `pulumi up` applies adopted objects with (through the provider's `pulumi.com/patchFieldManager`
- * annotation; the provider then keeps the name in the state). Pulumi's first apply then owns
- * exactly what the bootstrap owned: a field the stack sets to another value changes without a
- * conflict, a field the stack leaves out is removed, as the preview shows.
- */
-export const TAKEOVER_FIELD_MANAGER = "flux-gitops-takeover";
 const FIELD_MANAGER_ANNOTATION = "pulumi.com/patchFieldManager";
 
 /** A value a transform receives, out of the wrapper the SDK puts around secret values. */
@@ -97,7 +70,7 @@ export function adoptListed(keys: readonly string[]): pulumi.ResourceTransform {
     const listed = new Set(keys);
     return (args) => {
         const o = objectOf(args);
-        if (o === undefined || !listed.has(adoptionKey(o))) return undefined;
+        if (o === undefined || !listed.has(objectKey(o))) return undefined;
         return {
             props: withFieldManager(args.props),
             opts: pulumi.mergeOptions(args.opts, { import: importId(o) }),

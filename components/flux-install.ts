@@ -1,17 +1,26 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FluxPullSecret, FluxSettings } from "../stacks/types";
-import { KubeObject } from "./flux-manifest";
+import { FluxPullSecret, KubeObject } from "../flux/install";
 import { secretData } from "./secret-data";
 
 /**
  * The release, namespace and the install's objects (built from the manifest by
- * components/flux-manifest). `keepOnDestroy` leaves controllers and CRDs in
+ * flux/install). `keepOnDestroy` leaves controllers and CRDs in
  * place on `pulumi destroy`: deleting the CRDs deletes every Flux object in the
  * cluster, including the HelmReleases of layers whose deletionPolicy is
  * Orphan, and helm-controller would then uninstall them.
  */
-export interface FluxInstallArgs extends FluxSettings {
+export interface FluxInstallArgs {
+    /** Flux release, e.g. `v2.9.5`; exported as the stack's `fluxVersion`. */
+    version: string;
+    /** Namespace the objects install the controllers into. */
+    namespace: string;
+    /** The install's objects: the manifest with the install options applied (no secrets in them). */
+    objects: KubeObject[];
+    /** Leave the controllers and CRDs in the cluster when the stack is destroyed. */
+    keepOnDestroy: boolean;
+    /** Every value is a Pulumi secret (the `flux` config key is stored as one). */
+    confidential?: boolean;
     /** The image pull Secret the controllers pull with, its content a Pulumi secret. */
     pullSecret?: FluxPullSecret<pulumi.Output<string>>;
 }
@@ -96,11 +105,11 @@ export class FluxInstall extends pulumi.ComponentResource {
             { objs: args.confidential ? pulumi.secret(objs) : objs },
             {
                 parent: this,
-                // Construct passes retainOnDelete on to the objects (tests/e2e checks destroy keeps them).
+                // Construct passes retainOnDelete on to the objects.
                 retainOnDelete: args.keepOnDestroy,
                 // Earlier versions applied the manifest as a ConfigFile of the same name. An alias
-                // on the group reaches neither it nor the objects (tests/e2e saw every object
-                // re-created, CRDs included), so each object is aliased to its resource under that
+                // on the group reaches neither it nor the objects (every object, CRDs included,
+                // would be re-created), so each object is aliased to its resource under that
                 // ConfigFile; only the group itself, which owns nothing in the cluster, is new.
                 transforms: [
                     aliasUnder(pulumi.createUrn(name, EARLIER_INSTALL_TYPE, this)),
@@ -116,5 +125,3 @@ export class FluxInstall extends pulumi.ComponentResource {
         this.registerOutputs({ namespace: this.namespace, version: this.version });
     }
 }
-
-export type { KubeObject };

@@ -1,55 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GitAuth, GitSettings } from "../stacks/types";
-import { ReadinessArgs } from "./readiness";
+import {
+    buildGitRepositorySpec,
+    GIT_REPOSITORY_API_VERSION,
+    gitAuthData,
+    GitSettings,
+} from "../flux/git";
+import { ReadinessSettings } from "../flux/readiness";
 import { declareSource } from "./source-resources";
 
-export const GIT_REPOSITORY_API_VERSION = "source.toolkit.fluxcd.io/v1";
-
-export interface GitSourceArgs extends GitSettings {
+export interface GitSourceArgs extends GitSettings<pulumi.Output<string>> {
     /** The Flux namespace. */
     namespace: string;
     /** Whether and how long `pulumi up` waits for the repository to be fetched. */
-    readiness: ReadinessArgs;
-}
-
-/** The `spec` of the GitRepository (the seed's gotk-sync.yaml). */
-export function buildGitRepositorySpec(args: GitSettings): Record<string, unknown> {
-    const hasSecret = args.auth.kind !== "none" || args.caBundle !== undefined;
-    return {
-        interval: args.interval,
-        url: args.url,
-        ref: args.ref,
-        ...(args.auth.kind === "github" && { provider: "github" }),
-        ...(hasSecret && { secretRef: { name: args.secretName } }),
-    };
-}
-
-/** The auth Secret's data keys, in the form source-controller reads them. */
-export function gitAuthData(
-    auth: GitAuth,
-    caBundle?: pulumi.Output<string>,
-): Record<string, pulumi.Output<string>> | undefined {
-    const ca: Record<string, pulumi.Output<string>> = caBundle === undefined
-        ? {}
-        : { "ca.crt": caBundle };
-    switch (auth.kind) {
-        case "ssh":
-            return { identity: auth.identity, known_hosts: auth.knownHosts };
-        case "basic":
-            return { username: auth.username, password: auth.password, ...ca };
-        case "bearer":
-            return { bearerToken: auth.bearerToken, ...ca };
-        case "github":
-            return {
-                githubAppID: auth.appId,
-                githubAppInstallationID: auth.installationId,
-                githubAppPrivateKey: auth.privateKey,
-                ...ca,
-            };
-        case "none":
-            return caBundle === undefined ? undefined : ca;
-    }
+    readiness: ReadinessSettings;
 }
 
 /** The Git repository Flux syncs from, with its auth Secret. */

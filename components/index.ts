@@ -2,6 +2,5 @@ export * from "./adoption";
 export * from "./flux-install";
 export * from "./git-source";
 export * from "./layers";
-export * from "./readiness";
 export * from "./sops-age-secret";
 export * from "./oci-source";

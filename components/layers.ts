@@ -1,24 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Layer } from "../stacks/types";
-import { readinessAnnotations } from "./readiness";
-
-export const KUSTOMIZATION_API_VERSION = "kustomize.toolkit.fluxcd.io/v1";
-
-/** What every layer shares. */
-export interface LayerContext {
-    /** The GitRepository or OCIRepository the layers build from. */
-    sourceRef: { kind: "GitRepository" | "OCIRepository"; name: string };
-    /** The Secret holding the age key (`decryption.secretRef`). */
-    decryptionSecretName: string;
-    /**
-     * Service account the layers are applied as. Set under the multi-tenancy
-     * lockdown, where a Kustomization without one impersonates the namespace's
-     * `default` account (which may do nothing); unset, the controller's own
-     * account applies them.
-     */
-    serviceAccountName?: string;
-}
+import {
+    buildKustomizationSpec,
+    KUSTOMIZATION_API_VERSION,
+    Layer,
+    LayerContext,
+} from "../flux/layers";
+import { readinessAnnotations } from "../flux/readiness";
 
 export interface FluxLayersArgs extends LayerContext {
     /** The Flux namespace; the Kustomizations live there. */
@@ -27,30 +15,6 @@ export interface FluxLayersArgs extends LayerContext {
     layers: Layer[];
     /** Whether `pulumi up` waits for each layer to be Ready (each layer's own timeout applies). */
     readinessEnabled: boolean;
-}
-
-/** The `spec` of one layer's Flux Kustomization. Unset options are left out, so Flux's defaults apply. */
-export function buildKustomizationSpec(layer: Layer, ctx: LayerContext): Record<string, unknown> {
-    const spec: Record<string, unknown> = {
-        interval: layer.interval,
-        path: layer.path,
-        prune: layer.prune,
-        sourceRef: ctx.sourceRef,
-        // Every layer may hold SOPS files; decrypting is a no-op for plain ones.
-        decryption: { provider: "sops", secretRef: { name: ctx.decryptionSecretName } },
-    };
-    if (ctx.serviceAccountName !== undefined) spec.serviceAccountName = ctx.serviceAccountName;
-    if (layer.dependsOn.length > 0) spec.dependsOn = layer.dependsOn.map((name) => ({ name }));
-    if (layer.healthChecks.length > 0)
-        spec.healthChecks = layer.healthChecks.map((h) => ({ ...h }));
-    if (layer.timeout !== undefined) spec.timeout = layer.timeout;
-    if (layer.retryInterval !== undefined) spec.retryInterval = layer.retryInterval;
-    if (layer.wait !== undefined) spec.wait = layer.wait;
-    if (layer.deletionPolicy !== undefined) spec.deletionPolicy = layer.deletionPolicy;
-    if (layer.suspend !== undefined) spec.suspend = layer.suspend;
-    if (layer.targetNamespace !== undefined) spec.targetNamespace = layer.targetNamespace;
-    if (layer.substitute !== undefined) spec.postBuild = { substitute: { ...layer.substitute } };
-    return spec;
 }
 
 /**

@@ -1,27 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { OciSettings } from "../stacks/types";
-import { ReadinessArgs } from "./readiness";
+import { buildOciRepositorySpec, OCI_REPOSITORY_API_VERSION, OciSettings } from "../flux/oci";
+import { ReadinessSettings } from "../flux/readiness";
 import { declareSource } from "./source-resources";
 
-export const OCI_REPOSITORY_API_VERSION = "source.toolkit.fluxcd.io/v1";
-
-export interface OciSourceArgs extends OciSettings {
+export interface OciSourceArgs extends OciSettings<pulumi.Output<string>> {
     /** The Flux namespace. */
     namespace: string;
     /** Whether and how long `pulumi up` waits for the artifact to be pulled. */
-    readiness: ReadinessArgs;
-}
-
-/** The `spec` of the OCIRepository. The generic provider is Flux's default and left out. */
-export function buildOciRepositorySpec(args: OciSettings): Record<string, unknown> {
-    return {
-        interval: args.interval,
-        url: args.url,
-        ref: args.ref,
-        ...(args.provider !== "generic" && { provider: args.provider }),
-        ...(args.dockerConfigJson !== undefined && { secretRef: { name: args.secretName } }),
-    };
+    readiness: ReadinessSettings;
 }
 
 /** An OCI artifact repository as the layers' source (gitless Flux), with its pull Secret. */

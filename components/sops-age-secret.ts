@@ -1,12 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AGE_KEY_DATA_KEY } from "../flux/sops";
 import { secretData } from "./secret-data";
-
-/**
- * kustomize-controller reads only data keys ending in `.agekey`; any other key
- * is ignored without an error, and decryption then fails later.
- */
-export const AGE_KEY_DATA_KEY = "age.agekey";
 
 export interface SopsAgeSecretArgs {
     /** The Flux namespace: kustomize-controller looks up `decryption.secretRef` there. */

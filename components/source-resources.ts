@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { readinessAnnotations, ReadinessArgs } from "./readiness";
+import { SourceKind } from "../flux/layers";
+import { readinessAnnotations, ReadinessSettings } from "../flux/readiness";
 import { secretData } from "./secret-data";
 
 /** What a Flux source object and its credentials Secret need. */
@@ -8,9 +9,9 @@ export interface SourceResourceArgs {
     namespace: string;
     repositoryName: string;
     secretName: string;
-    readiness: ReadinessArgs;
+    readiness: ReadinessSettings;
     apiVersion: string;
-    kind: "GitRepository" | "OCIRepository";
+    kind: SourceKind;
     spec: Record<string, unknown>;
     /** The source's config key is stored as a secret: so are the spec and what is derived from it. */
     confidential?: boolean;

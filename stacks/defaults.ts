@@ -1,4 +1,4 @@
-import { LayerSettings } from "./types";
+import { LayerSettings } from "../flux/layers";
 
 /** The Pulumi project name: the prefix of every config key (`flux-gitops:<key>`). */
 export const PROJECT = "flux-gitops";

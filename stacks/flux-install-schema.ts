@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LOG_LEVELS } from "../components/flux-manifest";
+import { LOG_LEVELS } from "../flux/install";
 
 /** What each install option must look like; these texts end up in error messages. */
 export const INSTALL_EXPECT = {

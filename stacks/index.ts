@@ -11,6 +11,6 @@ export {
     SECRET_KEYS,
 } from "./parse";
 export * from "./types";
-export { durationSeconds, DURATION_PATTERN } from "./duration";
-export { checkFluxUpgrade, UpgradeRefusedError } from "./upgrade-check";
-export { LiveCrdReader, setLiveCrdReader } from "./live-crds";
+export { durationSeconds, DURATION_PATTERN } from "../flux/duration";
+export { checkFluxUpgrade, UpgradeRefusedError } from "../prepare/upgrade-check";
+export { LiveCrdReader, setLiveCrdReader } from "../prepare/live-crds";

@@ -3,6 +3,8 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { PROJECT } from "./defaults";
 import { ConfigError, formatWarning } from "./errors";
 import { ParsedConfig, parseStackConfig, RawConfig } from "./parse";
+import { GIT_AUTH } from "../flux/git";
+import { SecretKey } from "./sections/secrets";
 import { GitAuth, GitSettings, StackConfig } from "./types";
 
 /**
@@ -66,14 +68,19 @@ export function toStackConfig(c: ParsedConfig): StackConfig {
                 },
             }),
         },
-        ...(c.git !== undefined && { git: toGitSettings(c.git, s) }),
-        ...(oci !== undefined && {
-            oci: {
-                ...oci,
-                dockerConfigJson:
-                    oci.dockerConfigJson === undefined ? undefined : s(oci.dockerConfigJson),
-            },
-        }),
+        source:
+            oci !== undefined
+                ? {
+                      kind: "oci",
+                      oci: {
+                          ...oci,
+                          dockerConfigJson:
+                              oci.dockerConfigJson === undefined
+                                  ? undefined
+                                  : s(oci.dockerConfigJson),
+                      },
+                  }
+                : { kind: "git", git: toGitSettings(c.git!, s) },
         sops: {
             secretName: c.sops.secretName,
             ageKey: s(c.sops.ageKey),
@@ -89,33 +96,12 @@ function toGitSettings(
     g: NonNullable<ParsedConfig["git"]>,
     s: (v: string | undefined) => pulumi.Output<string>,
 ): GitSettings {
-    const cred = g.credentials;
-    let auth: GitAuth;
-    switch (g.auth) {
-        case "ssh":
-            auth = {
-                kind: "ssh",
-                identity: s(cred.gitSshIdentity),
-                knownHosts: s(cred.gitKnownHosts),
-            };
-            break;
-        case "basic":
-            auth = { kind: "basic", username: s(cred.gitUsername), password: s(cred.gitPassword) };
-            break;
-        case "bearer":
-            auth = { kind: "bearer", bearerToken: s(cred.gitBearerToken) };
-            break;
-        case "github":
-            auth = {
-                kind: "github",
-                appId: s(cred.gitGithubAppId),
-                installationId: s(cred.gitGithubAppInstallationId),
-                privateKey: s(cred.gitGithubAppPrivateKey),
-            };
-            break;
-        default:
-            auth = { kind: "none" };
-    }
+    // Each credential of the kind, from its secret config key, as a Pulumi secret.
+    const fields = GIT_AUTH[g.auth].map((f) => [
+        f.field,
+        s(g.credentials[f.configKey as SecretKey]),
+    ]);
+    const auth = { kind: g.auth, ...Object.fromEntries(fields) } as GitAuth;
     const { credentials: _unused, caBundle, ...git } = g;
     return { ...git, auth, ...(caBundle !== undefined && { caBundle: s(caBundle) }) };
 }

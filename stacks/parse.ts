@@ -13,7 +13,8 @@ import { SECRET_KEYS, SecretKey, secretProblem } from "./sections/secrets";
 import { parseSops, SopsSettings } from "./sections/sops";
 import { parseTakeover } from "./sections/takeover";
 import * as d from "./defaults";
-import { Layer, ReadinessSettings } from "./types";
+import { Layer } from "../flux/layers";
+import { ReadinessSettings } from "../flux/readiness";
 
 export { RawConfig, RawValue } from "./raw";
 export { SECRET_KEYS } from "./sections/secrets";

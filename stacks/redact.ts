@@ -17,3 +17,15 @@ export function redactUrl(text: string): string {
 export function mayHoldCredentials(text: string): boolean {
     return redactUrl(text) !== text;
 }
+/**
+ * `text` without the manifest's location when the flux key is stored as a
+ * secret: the location is then as confidential as the rest of the key.
+ */
+export function hideManifest(
+    secret: boolean,
+    manifest: { path: string; shown: string },
+    text: string,
+): string {
+    if (!secret) return text;
+    return text.split(manifest.path).join("[secret]").split(manifest.shown).join("[secret]");
+}

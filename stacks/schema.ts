@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { DURATION_PATTERN, durationRangeProblem } from "./duration";
+import { DURATION_PATTERN, durationRangeProblem } from "../flux/duration";
 import { installOptionsShape } from "./flux-install-schema";
 import { describeFluxReleases, knownFluxRelease } from "./flux-releases";
 import { refNameProblem } from "./git-ref";
 import { semverRangeProblem } from "./semver-range";
-import { DELETION_POLICIES } from "./types";
+import { DELETION_POLICIES } from "../flux/layers";
 
 /** What each kind of value must look like; these texts end up in error messages. */
 export const EXPECT = {

@@ -12,6 +12,7 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import { formatProblem, parseStackConfig, RawConfig } from "../stacks";
 import { PROJECT } from "../stacks/defaults";
+import { buildInstall } from "../prepare/install";
 import { desiredState } from "./desired";
 import { describeRef, kubectlClient } from "./kube";
 import { neutralise } from "./neutralise";
@@ -115,8 +116,15 @@ async function main(a: Args): Promise<number> {
         for (const p of parsed.problems) console.error(`  - ${formatProblem(p)}`);
         return 2;
     }
+    const install = await buildInstall(parsed.config.flux, { baseDir: a.cwd });
+    if (install.objects === undefined) {
+        console.error(`Invalid configuration for stack "${a.stack}":`);
+        for (const p of install.problems) console.error(`  - ${formatProblem(p)}`);
+        return 2;
+    }
     const kube = kubectlClient(a.context);
-    const plan = planTakeover(kube, desiredState(parsed.config), { resume: a.resume });
+    const want = desiredState(parsed.config, install.objects);
+    const plan = planTakeover(kube, want, { resume: a.resume });
     console.log(formatPlan(a.stack, plan));
     if (plan.refusals.length > 0) return 2;
     if (!a.yes) {

@@ -1,6 +1,7 @@
-import { buildGitRepositorySpec, GIT_REPOSITORY_API_VERSION } from "../components/git-source";
-import { buildKustomizationSpec, KUSTOMIZATION_API_VERSION } from "../components/layers";
-import { AGE_KEY_DATA_KEY } from "../components/sops-age-secret";
+import { KubeObject } from "../flux/install";
+import { buildGitRepositorySpec, GIT_REPOSITORY_API_VERSION } from "../flux/git";
+import { buildKustomizationSpec, KUSTOMIZATION_API_VERSION } from "../flux/layers";
+import { AGE_KEY_DATA_KEY } from "../flux/sops";
 import { configKey, ParsedConfig } from "../stacks";
 import { ObjectRef } from "./kube";
 
@@ -28,7 +29,7 @@ export interface Desired {
 }
 
 /** The stack's declarations, built with the components' own spec builders. */
-export function desiredState(c: ParsedConfig): Desired {
+export function desiredState(c: ParsedConfig, install: KubeObject[]): Desired {
     const g = c.git;
     // `flux bootstrap` syncs from Git (gotk-sync.yaml): an OCI-sourced stack has nothing to adopt there.
     if (g === undefined) {
@@ -88,7 +89,7 @@ export function desiredState(c: ParsedConfig): Desired {
         return { group, version, kind, namespace, name };
     };
     const objects: ObjectRef[] = [
-        ...c.flux.objects.map((o) =>
+        ...install.map((o) =>
             named(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? ""),
         ),
         ...(c.flux.pullSecret === undefined ? [] : [named("v1", "Secret", c.flux.pullSecret.name)]),
@@ -99,7 +100,7 @@ export function desiredState(c: ParsedConfig): Desired {
     return {
         namespace: ns,
         objects,
-        install: c.flux.objects.map((o) => ({
+        install: install.map((o) => ({
             ref: named(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? ""),
             object: o as unknown as Record<string, unknown>,
         })),

@@ -1,3 +1,4 @@
+import { buildInstall } from "../prepare/install";
 /**
  * The takeover's adoption: `flux-gitops:takeover` lists objects, and a stack transform gives
  * each of them the `import` option. The transform runs in the engine (tests/e2e/takeover
@@ -7,14 +8,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { generateKeyPairSync } from "crypto";
 import { expect } from "chai";
-import {
-    adoptionKey,
-    adoptListed,
-    importId,
-    objectOf,
-    TAKEOVER_FIELD_MANAGER,
-} from "../components/adoption";
-import { APPLIED_ANNOTATION, readinessAnnotations } from "../components/readiness";
+import { adoptListed, objectOf } from "../components/adoption";
+import { objectKey, importId, TAKEOVER_FIELD_MANAGER } from "../flux/keys";
+import { APPLIED_ANNOTATION, readinessAnnotations } from "../flux/readiness";
 import { parseStackConfig, RawConfig } from "../stacks";
 import { desiredState } from "../takeover/desired";
 import { describeRef } from "../takeover/kube";
@@ -141,7 +137,7 @@ describe("adoption: the import option for the objects the takeover lists", () =>
             { kind: "Secret", namespace: "flux-system", name: "sops-age" },
             { kind: "Namespace", namespace: "", name: "flux-system" },
         ]) {
-            expect(adoptionKey(o)).to.equal(describeRef({ group: "", version: "v1", ...o }));
+            expect(objectKey(o)).to.equal(describeRef({ group: "", version: "v1", ...o }));
         }
         expect(importId({ kind: "Namespace", namespace: "", name: "flux-system" })).to.equal(
             "flux-system",
@@ -173,7 +169,7 @@ describe("adoption: the takeover lists exactly the objects the program declares"
             if (r.type === "kubernetes:yaml/v2:ConfigGroup") {
                 for (const o of r.inputs.objs as any[]) {
                     keys.push(
-                        adoptionKey({
+                        objectKey({
                             kind: o.kind,
                             namespace: o.metadata.namespace ?? "",
                             name: o.metadata.name,
@@ -183,7 +179,7 @@ describe("adoption: the takeover lists exactly the objects the program declares"
                 continue;
             }
             const o = objectOf(registration(r.type, r.inputs));
-            if (o !== undefined) keys.push(adoptionKey(o));
+            if (o !== undefined) keys.push(objectKey(o));
         }
         return keys;
     }
@@ -275,7 +271,8 @@ describe("adoption: the takeover lists exactly the objects the program declares"
                 const secretKeys = [...s.secretKeys, ...moreSecrets];
                 const parsed = await parseStackConfig(rawOf(config, secretKeys));
                 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-                const listed = desiredState(parsed.config).objects.map(describeRef);
+                const install = (await buildInstall(parsed.config.flux)).objects!;
+                const listed = desiredState(parsed.config, install).objects.map(describeRef);
                 const program = await declared(config, secretKeys);
                 expect(program.length, "objects the program declares").to.be.greaterThan(10);
                 expect(listed).to.have.members(program);

@@ -1,14 +1,10 @@
 import { expect } from "chai";
-import {
-    buildGitRepositorySpec,
-    buildKustomizationSpec,
-    readinessAnnotations,
-    retoken,
-    APPLIED_ANNOTATION,
-} from "../components";
+import { buildGitRepositorySpec } from "../flux/git";
+import { buildKustomizationSpec } from "../flux/layers";
+import { readinessAnnotations, retoken, APPLIED_ANNOTATION } from "../flux/readiness";
 import { checkGitUrl, durationSeconds } from "../stacks";
 import { dependencyOrder, findCycles } from "../stacks/layer-graph";
-import { Layer } from "../stacks/types";
+import { Layer } from "../flux/layers";
 
 describe("durationSeconds", () => {
     const table: [string, number][] = [

@@ -1,3 +1,4 @@
+import { buildInstall } from "../prepare/install";
 import { expect } from "chai";
 import { ConfigError, formatProblem, parseStackConfig, RawConfig, SEED_LAYERS } from "../stacks";
 import { EXPECT } from "../stacks/schema";
@@ -468,7 +469,8 @@ describe("parseStackConfig", () => {
     it("fills in the seed: Flux namespace, Git defaults, sops-age and the three layers", async () => {
         const r = await parseStackConfig(await raw());
         if (!r.ok) throw new Error(r.problems.map(formatProblem).join("\n"));
-        const { objects, ...flux } = r.config.flux;
+        const flux = r.config.flux;
+        const { objects } = await buildInstall(flux);
         expect(flux).to.deep.equal({
             version: "v2.9.5",
             namespace: "flux-system",
@@ -477,7 +479,7 @@ describe("parseStackConfig", () => {
             options: {},
         });
         // Flux's four default controllers out of the (synthetic) release's five.
-        expect(objects.filter((o) => o.kind === "Deployment")).to.have.length(4);
+        expect(objects!.filter((o) => o.kind === "Deployment")).to.have.length(4);
         expect(r.config.git).to.deep.include({
             repositoryName: "flux-system",
             ref: { branch: "main" },

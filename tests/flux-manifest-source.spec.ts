@@ -9,7 +9,7 @@ import {
     ManifestError,
     readManifest,
     sha256Hex,
-} from "../components/flux-manifest";
+} from "../flux/install";
 
 const URL_ = "https://github.com/fluxcd/flux2/releases/download/v2.9.5/install.yaml";
 

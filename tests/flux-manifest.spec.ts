@@ -10,7 +10,7 @@ import {
     rewriteImage,
     setArg,
     UnknownComponentsError,
-} from "../components/flux-manifest";
+} from "../flux/install";
 import {
     COMMON_ARGS,
     CONTROLLER_ARGS,

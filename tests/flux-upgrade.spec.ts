@@ -8,7 +8,7 @@ import {
     servedVersions,
     storedVersionConflicts,
     storedVersionRefusal,
-} from "../components/flux-manifest";
+} from "../flux/install";
 import { UpgradeRefusedError } from "../stacks";
 import { P, stackWithSecrets, withValue } from "./helpers/fixtures";
 import { crd, syntheticInstallManifest, syntheticInstallObjects } from "./helpers/flux-manifest";

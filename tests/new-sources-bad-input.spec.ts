@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { buildInstall } from "../prepare/install";
 import { ConfigError, parseStackConfig, RawConfig } from "../stacks";
 import { P, stackWithSecrets, withValue } from "./helpers/fixtures";
 import { newAgeIdentity } from "./helpers/keys";
@@ -24,9 +25,11 @@ async function raw(values: Record<string, unknown>, secret: string[] = []): Prom
 }
 
 async function problemsOf(values: Record<string, unknown>, secret: string[] = []) {
+    // As the program runs: the config, then (once it is valid) the install step.
     const r = await parseStackConfig(await raw(values, secret));
-    expect(r.ok, "the config was accepted").to.equal(false);
-    return r.ok ? [] : r.problems;
+    const problems = r.ok ? (await buildInstall(r.config.flux)).problems : r.problems;
+    expect(problems.length, "the config was accepted").to.be.greaterThan(0);
+    return problems;
 }
 
 /** The prod stack with the OCI source instead of Git. */

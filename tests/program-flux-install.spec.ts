@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { keepAssignedClusterIps } from "../components/flux-install";
-import { clearManifestCache } from "../components/flux-manifest";
+import { clearManifestCache } from "../flux/install";
 import { stackWithSecrets, P, withValue } from "./helpers/fixtures";
 import { fetched } from "./helpers/offline-release";
 import {

@@ -1,12 +1,11 @@
 import { expect } from "chai";
 import * as fs from "fs";
-import { parseFlux } from "../stacks/sections/flux";
 import { manifestFile } from "./helpers/flux-manifest";
-import { keysOf, runSection } from "./helpers/section";
+import { keysOf, runFlux } from "./helpers/section";
 
 describe("section flux", () => {
     it("defaults to the pinned release's install.yaml into flux-system, kept on destroy", async () => {
-        const { result, problems } = await runSection(parseFlux, {});
+        const { result, problems } = await runFlux({});
         expect(problems).to.deep.equal([]);
         const { objects, ...rest } = result!;
         expect(rest).to.deep.equal({
@@ -20,7 +19,7 @@ describe("section flux", () => {
     });
 
     it("takes a local manifest for another namespace", async () => {
-        const { result, problems } = await runSection(parseFlux, {
+        const { result, problems } = await runFlux({
             flux: { namespace: "gitops", manifest: manifestFile(), keepOnDestroy: false },
         });
         expect(problems).to.deep.equal([]);
@@ -28,10 +27,10 @@ describe("section flux", () => {
     });
 
     it("refuses another namespace with the release manifest, and a missing manifest file", async () => {
-        const a = await runSection(parseFlux, { flux: { namespace: "gitops" } });
+        const a = await runFlux({ flux: { namespace: "gitops" } });
         expect(a.result).to.equal(undefined);
         expect(keysOf(a.problems)).to.deep.equal(["flux-gitops:flux.namespace"]);
-        const b = await runSection(parseFlux, { flux: { manifest: "./nope.yaml" } });
+        const b = await runFlux({ flux: { manifest: "./nope.yaml" } });
         expect(keysOf(b.problems)).to.deep.equal(["flux-gitops:flux.manifest"]);
         expect(b.problems[0].expected).to.contain("no file exists at");
     });
@@ -39,11 +38,7 @@ describe("section flux", () => {
 
 describe("section flux: install options", () => {
     const objectsOf = async (flux: Record<string, unknown>, raw: Record<string, unknown> = {}) => {
-        const { result, problems } = await runSection(
-            parseFlux,
-            { flux, ...raw },
-            Object.keys(raw),
-        );
+        const { result, problems } = await runFlux({ flux, ...raw }, Object.keys(raw));
         expect(problems).to.deep.equal([]);
         return result!;
     };
@@ -158,7 +153,7 @@ describe("section flux: install options", () => {
     ];
     for (const [what, flux, key, expected] of bad) {
         it(`refuses a bad ${what}`, async () => {
-            const { result, problems } = await runSection(parseFlux, { flux });
+            const { result, problems } = await runFlux({ flux });
             expect(result).to.equal(undefined);
             expect(keysOf(problems)).to.deep.equal([key]);
             expect(problems[0].expected).to.contain(expected);
@@ -166,7 +161,7 @@ describe("section flux: install options", () => {
     }
 
     it("names the available components when one is unknown", async () => {
-        const { problems } = await runSection(parseFlux, {
+        const { problems } = await runFlux({
             flux: { components: ["source-controller", "image-automation-controller"] },
         });
         expect(problems).to.deep.equal([
@@ -180,7 +175,7 @@ describe("section flux: install options", () => {
     });
 
     it("refuses settings for a controller that is not installed", async () => {
-        const { problems } = await runSection(parseFlux, {
+        const { problems } = await runFlux({
             flux: { controllers: { "image-reflector-controller": { nodeSelector: { a: "b" } } } },
         });
         expect(keysOf(problems)).to.deep.equal([
@@ -192,7 +187,7 @@ describe("section flux: install options", () => {
     });
 
     it("names the patch that selects nothing", async () => {
-        const { problems } = await runSection(parseFlux, {
+        const { problems } = await runFlux({
             flux: {
                 patches: [
                     {
@@ -209,7 +204,7 @@ describe("section flux: install options", () => {
     it("fails the preview when the pinned checksum does not match, saying the new one", async () => {
         const file = manifestFile();
         const pinned = "0".repeat(64);
-        const { problems } = await runSection(parseFlux, {
+        const { problems } = await runFlux({
             flux: { manifest: file, sha256: pinned },
         });
         const actual = require("crypto")
@@ -219,13 +214,13 @@ describe("section flux: install options", () => {
         expect(keysOf(problems)).to.deep.equal(["flux-gitops:flux.sha256"]);
         expect(problems[0].value).to.equal(JSON.stringify(pinned));
         expect(problems[0].expected).to.contain(`which is now ${actual}`);
-        const ok = await runSection(parseFlux, { flux: { manifest: file, sha256: actual } });
+        const ok = await runFlux({ flux: { manifest: file, sha256: actual } });
         expect(ok.problems).to.deep.equal([]);
         expect(ok.result?.sha256).to.equal(actual);
     });
 
     it("says what to do when the release cannot be downloaded", async () => {
-        const { problems } = await runSection(parseFlux, {
+        const { problems } = await runFlux({
             flux: { manifest: "https://mirror.invalid/flux/install.yaml" },
         });
         expect(keysOf(problems)).to.deep.equal(["flux-gitops:flux.manifest"]);
@@ -234,7 +229,7 @@ describe("section flux: install options", () => {
     });
 
     it("requires registry credentials, as a secret, exactly when imagePullSecret is set", async () => {
-        const missing = await runSection(parseFlux, { flux: { imagePullSecret: "flux-pull" } });
+        const missing = await runFlux({ flux: { imagePullSecret: "flux-pull" } });
         expect(missing.problems).to.deep.equal([
             {
                 key: "flux-gitops:fluxRegistryCredentials",
@@ -243,19 +238,17 @@ describe("section flux: install options", () => {
                     "registry credentials as `username:password` (like `flux bootstrap --registry-creds`), required when `flux-gitops:flux.imagePullSecret` is set",
             },
         ]);
-        const plain = await runSection(
-            parseFlux,
+        const plain = await runFlux(
             { flux: { imagePullSecret: "flux-pull" }, fluxRegistryCredentials: "robot:pw" },
             [],
         );
         expect(plain.problems[0].value).to.equal("[stored in plain text, not shown]");
-        const stray = await runSection(parseFlux, { fluxRegistryCredentials: "robot:pw" }, [
+        const stray = await runFlux({ fluxRegistryCredentials: "robot:pw" }, [
             "fluxRegistryCredentials",
         ]);
         expect(keysOf(stray.problems)).to.deep.equal(["flux-gitops:fluxRegistryCredentials"]);
         expect(stray.problems[0].value).to.equal("[secret]");
-        const shape = await runSection(
-            parseFlux,
+        const shape = await runFlux(
             { flux: { imagePullSecret: "flux-pull" }, fluxRegistryCredentials: "no-colon" },
             ["fluxRegistryCredentials"],
         );

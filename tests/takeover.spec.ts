@@ -1,9 +1,10 @@
+import { buildInstall } from "../prepare/install";
 import { expect } from "chai";
 import { parseStackConfig, RawConfig } from "../stacks";
 import { Desired, desiredState } from "../takeover/desired";
 import { describeRef, KubeObject, refOf } from "../takeover/kube";
 import { neutralise, transferredEntries } from "../takeover/neutralise";
-import { TAKEOVER_FIELD_MANAGER } from "../components/adoption";
+import { TAKEOVER_FIELD_MANAGER } from "../flux/keys";
 import { planTakeover } from "../takeover/plan";
 import { formatPlan } from "../takeover/report";
 import { FakeCluster } from "./helpers/fake-cluster";
@@ -53,8 +54,8 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
         sshIdentity = s.sshIdentity;
         const parsed = await parseStackConfig(rawConfig(s.config, s.secretKeys));
         if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-        want = desiredState(parsed.config);
-        install = parsed.config.flux.objects as KubeObject[];
+        install = (await buildInstall(parsed.config.flux)).objects!;
+        want = desiredState(parsed.config, install);
     });
 
     it("finds the root, adopts the install, source, Secrets and layers, and changes only deletionPolicy", () => {

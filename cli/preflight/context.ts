@@ -1,4 +1,5 @@
-import { configKey, Layer } from "../../stacks";
+import { configKey } from "../../stacks";
+import { Layer } from "../../flux/layers";
 import { Finding } from "./findings";
 import { Repo } from "./yaml-files";
 

@@ -1,4 +1,4 @@
-import { Layer } from "../../stacks";
+import { Layer } from "../../flux/layers";
 import { keyed, PreflightContext } from "./context";
 import { Finding } from "./findings";
 import { DefinedObject, LayerContents } from "./layer-contents";

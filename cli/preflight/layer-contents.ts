@@ -1,5 +1,5 @@
 import * as path from "path";
-import { Layer } from "../../stacks";
+import { Layer } from "../../flux/layers";
 import { keyed, layerDir, PreflightContext } from "./context";
 import { Finding } from "./findings";
 import { isObject, YamlDoc } from "./yaml-files";

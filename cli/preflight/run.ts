@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Document, LineCounter, parseDocument } from "yaml";
-import { Layer, PROJECT } from "../../stacks";
+import { PROJECT } from "../../stacks";
+import { Layer } from "../../flux/layers";
 import { PreflightContext } from "./context";
 import { checkDependencyOrder } from "./dependency-order";
 import { Finding, sortFindings } from "./findings";

@@ -1,7 +1,8 @@
 import type { ParsedConfig } from "../parse";
 import { configKey } from "../problems";
-import { durationSeconds } from "../duration";
-import { Layer, ReadinessSettings } from "../types";
+import { durationSeconds } from "../../flux/duration";
+import { Layer } from "../../flux/layers";
+import { ReadinessSettings } from "../../flux/readiness";
 import { SectionContext } from "./context";
 import { ParsedFlux } from "./flux";
 import { ParsedGit } from "./git";

@@ -19,10 +19,11 @@
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import * as fs from "fs";
 import * as path from "path";
-import { buildGitRepositorySpec } from "../../components/git-source";
-import { buildKustomizationSpec } from "../../components/layers";
-import { buildOciRepositorySpec } from "../../components/oci-source";
-import { GitAuth, GitSettings, Layer } from "../types";
+import { buildGitRepositorySpec } from "../../flux/git";
+import { buildKustomizationSpec } from "../../flux/layers";
+import { buildOciRepositorySpec } from "../../flux/oci";
+import { GitAuth, GitSettings } from "../types";
+import { Layer } from "../../flux/layers";
 import { SectionContext } from "./context";
 import { ParsedGit } from "./git";
 import { ParsedOci } from "./oci";

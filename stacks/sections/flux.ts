@@ -2,12 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as d from "../defaults";
 import { configKey } from "../problems";
-import { InstallOptions } from "../../components/flux-manifest";
-import { mayHoldCredentials } from "../redact";
+import { InstallOptions } from "../../flux/install";
+import { hideManifest, mayHoldCredentials } from "../redact";
 import { EXPECT, FluxInput, fluxSchema } from "../schema";
-import { FluxPullSecret, FluxSettings } from "../types";
+import { FluxSettings } from "../types";
+import { FluxPullSecret } from "../../flux/install";
 import { confidential, parseSection, SectionContext } from "./context";
-import { buildFluxInstall, hideManifest, parsePullSecret } from "./flux-install";
+import { parsePullSecret } from "./flux-pull-secret";
 
 /** The flux section with the pull Secret's content still plain; the loader wraps it as a secret. */
 export type ParsedFlux = FluxSettings & { pullSecret?: FluxPullSecret<string> };
@@ -55,7 +56,7 @@ export async function parseFlux(ctx: SectionContext): Promise<ParsedFlux | undef
                 ["manifest"],
                 m,
                 hideManifest(
-                    ctx,
+                    ctx.raw.flux?.secret === true,
                     { path: file, shown: m },
                     `${EXPECT.manifest}; no file exists at ${file}`,
                 ),
@@ -65,13 +66,6 @@ export async function parseFlux(ctx: SectionContext): Promise<ParsedFlux | undef
     }
     const pull = parsePullSecret(ctx, options);
     if (ctx.problems.count > before || !pull.ok) return undefined;
-    const objects = await buildFluxInstall(
-        ctx,
-        { path: manifest, shown: m ?? manifest },
-        sha256,
-        options,
-    );
-    if (objects === undefined) return undefined;
     return {
         version,
         namespace,
@@ -82,7 +76,6 @@ export async function parseFlux(ctx: SectionContext): Promise<ParsedFlux | undef
         keepOnDestroy: keepOnDestroy ?? true,
         ...(sha256 !== undefined && { sha256 }),
         options,
-        objects,
         ...(pull.pullSecret !== undefined && { pullSecret: pull.pullSecret }),
         ...confidential(ctx, "flux"),
     };

@@ -1,5 +1,5 @@
 import { configKey } from "../problems";
-import { GitAuthKind } from "../types";
+import { GIT_AUTH, GitAuthKind } from "../../flux/git";
 import { SectionContext } from "./context";
 import { readSecret, SecretKey, secretProblem } from "./secrets";
 
@@ -17,13 +17,7 @@ const GIT_SECRET_KEYS = [
     "gitGithubAppPrivateKey",
 ] as const;
 
-const AUTH_SECRETS: Record<GitAuthKind, SecretKey[]> = {
-    ssh: ["gitSshIdentity", "gitKnownHosts"],
-    basic: ["gitUsername", "gitPassword"],
-    bearer: ["gitBearerToken"],
-    github: ["gitGithubAppId", "gitGithubAppInstallationId", "gitGithubAppPrivateKey"],
-    none: [],
-};
+const AUTH_SECRETS = (kind: GitAuthKind) => GIT_AUTH[kind].map((f) => f.configKey as SecretKey);
 
 const EXPECTED: Record<(typeof GIT_SECRET_KEYS)[number], string> = {
     gitSshIdentity: "a private SSH key in PEM or OpenSSH form (-----BEGIN … PRIVATE KEY-----)",
@@ -88,7 +82,7 @@ export function parseGitCredentials(
     const authKey = configKey(["git", "auth"]);
     const credentials: GitCredentials = {};
     for (const name of GIT_SECRET_KEYS) {
-        const needed = AUTH_SECRETS[auth].includes(name);
+        const needed = AUTH_SECRETS(auth).includes(name);
         if (!needed) {
             if (ctx.raw[name] !== undefined) {
                 secretProblem(

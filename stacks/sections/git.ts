@@ -1,6 +1,7 @@
 import * as d from "../defaults";
 import { gitSchema } from "../schema";
-import { GitAuthKind, GitRef, GitSettings } from "../types";
+import { GitSettings } from "../types";
+import { GitAuthKind, GitRef } from "../../flux/git";
 import { confidential, parseSection, SectionContext } from "./context";
 import { GitCredentials, parseGitCaBundle, parseGitCredentials } from "./git-credentials";
 import { checkGitUrl } from "./git-url";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isSeedLayer } from "../defaults";
 import { findCycles } from "../layer-graph";
 import { layerSchema } from "../schema";
-import { Layer } from "../types";
+import { Layer } from "../../flux/layers";
 import { SectionContext } from "./context";
 
 /**

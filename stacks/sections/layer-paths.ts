@@ -1,5 +1,5 @@
 import * as path from "path";
-import { Layer } from "../types";
+import { Layer } from "../../flux/layers";
 import { SectionContext } from "./context";
 
 /** `gitops/apps` for `./gitops/apps/`; the repository root is "". */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import * as d from "../defaults";
 import { dependencyOrder } from "../layer-graph";
 import { dnsLabel, EXPECT, layerSchema } from "../schema";
-import { Layer, LayerSettings } from "../types";
+import { Layer, LayerSettings } from "../../flux/layers";
 import { confidential, SectionContext } from "./context";
 import { checkLayerGraph } from "./layer-graph-rules";
 import { checkLayerPaths } from "./layer-paths";

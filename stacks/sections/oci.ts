@@ -1,9 +1,10 @@
-import { dockerConfigJson } from "../../components/flux-manifest";
+import { dockerConfigJson } from "../../flux/install";
 import * as d from "../defaults";
 import { configKey } from "../problems";
 import { OCI_EXPECT, ociSchema } from "../oci-schema";
 import { mayHoldCredentials } from "../redact";
-import { OciRef, OciSettings } from "../types";
+import { OciSettings } from "../types";
+import { OciRef } from "../../flux/oci";
 import { confidential, parseSection, SectionContext } from "./context";
 import { readSecret, secretProblem } from "./secrets";
 

@@ -1,6 +1,6 @@
 import * as d from "../defaults";
 import { readinessSchema } from "../schema";
-import { ReadinessSettings } from "../types";
+import { ReadinessSettings } from "../../flux/readiness";
 import { parseSection, SectionContext, warnPlainOnly } from "./context";
 
 /** `readiness`: whether and how long `pulumi up` waits for Flux objects to be Ready. */

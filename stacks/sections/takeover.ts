@@ -1,7 +1,5 @@
+import { OBJECT_KEY_PATTERN } from "../../flux/keys";
 import { SectionContext } from "./context";
-
-/** `Kind namespace/name` or `Kind name`, as `npm run takeover` writes each entry. */
-const ENTRY = /^[A-Z][A-Za-z0-9]* (?:[a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[^\s/]+$/;
 
 const EXPECTED =
     "the list of objects to adopt that `npm run takeover -- --stack <name> --yes` writes, " +
@@ -33,7 +31,7 @@ export function parseTakeover(ctx: SectionContext): string[] | undefined {
     const seen = new Set<string>();
     let ok = true;
     value.forEach((entry, i) => {
-        if (typeof entry !== "string" || !ENTRY.test(entry)) {
+        if (typeof entry !== "string" || !OBJECT_KEY_PATTERN.test(entry)) {
             ctx.problems.add("takeover", [i], entry, "`Kind namespace/name` or `Kind name`");
             ok = false;
         } else if (seen.has(entry)) {

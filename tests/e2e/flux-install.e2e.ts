@@ -22,7 +22,7 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { FluxInstall } from "../../components";
-import { parseManifest } from "../../components/flux-manifest";
+import { parseManifest } from "../../flux/install";
 import {
     fluxStatus,
     getObject,
@@ -185,9 +185,7 @@ describe("Flux install options and upgrades against a real cluster", function ()
             new FluxInstall("flux", {
                 version: "v2.9.5",
                 namespace: NS,
-                manifest: manifests.current,
                 keepOnDestroy: false,
-                options: {},
                 objects,
             });
         };

@@ -1,5 +1,5 @@
 import { evaluateProgram, Program, ProgramRun } from "../../cli/evaluate";
-import { LiveCrd } from "../../components/flux-manifest";
+import { LiveCrd } from "../../flux/install";
 
 export {
     isSecretMarked,

@@ -51,3 +51,9 @@ export function dockerConfigJson(registry: string, credentials: string): string 
     const auth = Buffer.from(`${username}:${password}`, "utf8").toString("base64");
     return JSON.stringify({ auths: { [host]: { username, password, auth } } });
 }
+
+/** The image pull Secret's name and `.dockerconfigjson`, when `flux.imagePullSecret` is set. */
+export interface FluxPullSecret<S> {
+    name: string;
+    dockerConfigJson: S;
+}

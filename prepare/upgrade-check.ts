@@ -2,11 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     droppedCrdRefusal,
     droppedCrdsWithObjects,
+    KubeObject,
     storedVersionConflicts,
     storedVersionRefusal,
-} from "../components/flux-manifest";
+} from "../flux/install";
 import { liveCrdReader } from "./live-crds";
-import { FluxSettings } from "./types";
+import { FluxSettings } from "../stacks/types";
 
 /** The install would break objects stored in versions the new CRDs no longer serve. */
 export class UpgradeRefusedError extends pulumi.RunError {
@@ -23,8 +24,8 @@ export class UpgradeRefusedError extends pulumi.RunError {
  * A cluster that cannot be reached is not checked (the deployment itself will
  * fail there); a fresh cluster has no live CRDs and passes.
  */
-export async function checkFluxUpgrade(flux: FluxSettings): Promise<void> {
-    const names = flux.objects
+export async function checkFluxUpgrade(flux: FluxSettings, objects: KubeObject[]): Promise<void> {
+    const names = objects
         .filter((o) => o.kind === "CustomResourceDefinition")
         .map((o) => o.metadata.name);
     if (names.length === 0) return;
@@ -39,11 +40,11 @@ export async function checkFluxUpgrade(flux: FluxSettings): Promise<void> {
         );
         return;
     }
-    const conflicts = storedVersionConflicts(live, flux.objects);
+    const conflicts = storedVersionConflicts(live, objects);
     if (conflicts.length > 0) {
         throw new UpgradeRefusedError(storedVersionRefusal(shown, conflicts));
     }
     // Kept on destroy, a CRD that leaves the install stays in the cluster with its objects.
-    const dropped = flux.keepOnDestroy ? [] : droppedCrdsWithObjects(live, flux.objects);
+    const dropped = flux.keepOnDestroy ? [] : droppedCrdsWithObjects(live, objects);
     if (dropped.length > 0) throw new UpgradeRefusedError(droppedCrdRefusal(dropped));
 }

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from "yaml";
+import { splitApiVersion } from "../keys";
 
 /** One Kubernetes object of the install manifest, as plain data. */
 export interface KubeObject {
@@ -56,10 +57,7 @@ function isKubeObject(v: unknown): v is KubeObject {
 
 /** `group/version` split; core objects have the group "". */
 export function groupVersion(o: KubeObject): { group: string; version: string } {
-    const i = o.apiVersion.lastIndexOf("/");
-    return i < 0
-        ? { group: "", version: o.apiVersion }
-        : { group: o.apiVersion.slice(0, i), version: o.apiVersion.slice(i + 1) };
+    return splitApiVersion(o.apiVersion);
 }
 
 export type PodSpec = Record<string, unknown> & { containers?: Container[] };

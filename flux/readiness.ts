@@ -1,8 +1,13 @@
 import { createHash } from "crypto";
-import { durationSeconds } from "../stacks/duration";
-import { ReadinessSettings } from "../stacks/types";
+import { durationSeconds } from "./duration";
 
-export type ReadinessArgs = ReadinessSettings;
+/** How `pulumi up` waits for Flux objects. */
+export interface ReadinessSettings {
+    /** Wait for Ready at all. */
+    enabled: boolean;
+    /** Give up after this long (Flux duration). */
+    timeout: string;
+}
 
 /** The annotation holding the token of what the object declares (see readinessAnnotations). */
 export const APPLIED_ANNOTATION = "flux-gitops/applied";
@@ -31,11 +36,11 @@ function waitFor(token: string): string {
  * objects of a kind and namespace, and when an object that was Ready already is
  * updated, the watch can first hand back the object as it was before the update;
  * `condition=Ready` alone then ends the wait on that stale object and the state
- * keeps it (tests/e2e/takeover saw the next preview propose the same update again).
+ * keeps it, and the next preview proposes the same update again.
  * The object before the update does not carry this update's token.
  */
 export function readinessAnnotations(
-    r: ReadinessArgs,
+    r: ReadinessSettings,
     declared: unknown,
     suspended = false,
 ): Record<string, string> {

@@ -1,6 +1,6 @@
 import * as k8s from "@kubernetes/client-node";
 import * as pulumi from "@pulumi/pulumi";
-import { LiveCrd } from "../components/flux-manifest";
+import { LiveCrd } from "../flux/install";
 
 /**
  * Reads the named CRDs from the cluster (absent ones are left out), plus every

@@ -1,0 +1,169 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    buildInstallObjects,
+    ChecksumMismatchError,
+    chosenComponents,
+    KubeObject,
+    ManifestError,
+    ManifestNotDownloadedError,
+    parseManifest,
+    PatchError,
+    readManifest,
+    UnknownComponentsError,
+} from "../flux/install";
+import { ConfigError, ConfigProblem, ConfigWarning, formatWarning } from "../stacks/errors";
+import { Problems } from "../stacks/problems";
+import { hideManifest } from "../stacks/redact";
+import { FluxSettings } from "../stacks/types";
+import { checkFluxUpgrade } from "./upgrade-check";
+
+/** The install's objects, or the problems that stop them from being built. */
+export interface BuiltInstall {
+    /** Unset when there are problems; empty when an offline command did not download the manifest. */
+    objects?: KubeObject[];
+    problems: ConfigProblem[];
+    warnings: ConfigWarning[];
+}
+
+interface Manifest {
+    path: string;
+    shown: string;
+}
+
+/**
+ * The install's objects, built from the manifest with the options applied. A local manifest is
+ * read relative to `baseDir` (default: the working directory, the project's when Pulumi runs it).
+ * Reads the manifest (a URL at most once per run) and reports, as config problems, what only
+ * the manifest can tell: a changed checksum, unknown components, patches that do not apply.
+ */
+export async function buildInstall(
+    flux: FluxSettings,
+    opts: { baseDir?: string } = {},
+): Promise<BuiltInstall> {
+    const problems = new Problems({ flux: { value: {}, secret: flux.confidential === true } });
+    const local = !/^[a-z]+:\/\//i.test(flux.manifest);
+    const where = local
+        ? path.resolve(opts.baseDir ?? process.cwd(), flux.manifest)
+        : flux.manifest;
+    const manifest = { path: where, shown: flux.manifest };
+    const text = await readInstallManifest(problems, flux, manifest);
+    const objects =
+        text === undefined ? undefined : text === "" ? [] : buildObjects(problems, flux, text);
+    return {
+        ...(problems.count === 0 && { objects }),
+        problems: problems.sorted(),
+        warnings: problems.warnings,
+    };
+}
+
+/**
+ * The install step of `pulumi up` and `pulumi preview`: the objects, after the upgrade check.
+ * Throws one ConfigError listing every problem of the manifest.
+ */
+export async function prepareInstall(flux: FluxSettings): Promise<KubeObject[]> {
+    const built = await buildInstall(flux);
+    if (built.objects === undefined) throw new ConfigError(pulumi.getStack(), built.problems);
+    for (const w of built.warnings) {
+        await pulumi.log.warn(formatWarning(w));
+    }
+    await checkFluxUpgrade(flux, built.objects);
+    return built.objects;
+}
+
+/** The manifest's text; "" when an offline command does not download it; undefined on a problem. */
+async function readInstallManifest(
+    problems: Problems,
+    flux: FluxSettings,
+    manifest: Manifest,
+): Promise<string | undefined> {
+    try {
+        return await readManifest(manifest.path, flux.sha256);
+    } catch (e) {
+        if (e instanceof ManifestNotDownloadedError) {
+            // Offline commands only describe the install; `pulumi preview` builds and checks it.
+            problems.warn(
+                "flux",
+                ["manifest"],
+                manifest.shown,
+                "not downloaded by this offline command, so the install options and `flux.sha256` " +
+                    "are not checked against it here; `pulumi preview` checks them",
+            );
+            return "";
+        }
+        manifestProblem(problems, flux, manifest, e);
+        return undefined;
+    }
+}
+
+function manifestProblem(problems: Problems, flux: FluxSettings, m: Manifest, e: unknown): void {
+    const secret = flux.confidential === true;
+    if (e instanceof ChecksumMismatchError) {
+        problems.add(
+            "flux",
+            ["sha256"],
+            flux.sha256,
+            `the manifest's sha256, which is now ${e.actual}: the manifest changed, so nothing is rolled out; ` +
+                "if the change is expected (a new flux.version or manifest), review it and pin the new checksum",
+        );
+    } else if (e instanceof ManifestError) {
+        problems.add(
+            "flux",
+            ["manifest"],
+            m.shown,
+            `a readable install manifest. ${hideManifest(secret, m, e.message)}`,
+        );
+    } else {
+        const why = hideManifest(secret, m, (e as Error).message);
+        problems.add("flux", ["manifest"], m.shown, `a readable install manifest (${why})`);
+    }
+}
+
+/** The objects with the options applied; undefined when the manifest or an option is wrong. */
+function buildObjects(
+    problems: Problems,
+    flux: FluxSettings,
+    text: string,
+): KubeObject[] | undefined {
+    const options = flux.options;
+    let parsed: KubeObject[];
+    try {
+        parsed = parseManifest(text);
+    } catch (e) {
+        problems.add(
+            "flux",
+            ["manifest"],
+            flux.manifest,
+            `a Flux install manifest; ${(e as Error).message}`,
+        );
+        return undefined;
+    }
+    const components = chosenComponents(parsed, options.components);
+    for (const name of Object.keys(options.controllers ?? {})) {
+        if (!components.includes(name)) {
+            problems.add(
+                "flux",
+                ["controllers", name],
+                name,
+                `one of the installed components (${components.join(", ")})`,
+            );
+        }
+    }
+    try {
+        return buildInstallObjects(text, options);
+    } catch (e) {
+        if (e instanceof UnknownComponentsError) {
+            problems.add(
+                "flux",
+                ["components"],
+                options.components,
+                `components the install manifest holds: ${e.available.join(", ")}; not ${e.unknown.join(", ")}`,
+            );
+        } else if (e instanceof PatchError) {
+            problems.add("flux", ["patches", e.index], options.patches?.[e.index], e.expected);
+        } else {
+            throw e;
+        }
+        return undefined;
+    }
+}
