@@ -21,7 +21,7 @@ export = async () => {
     const config = await loadStackConfig();
     // A Flux upgrade that would strand objects in unserved API versions stops here, before any change.
     await checkFluxUpgrade(config.flux);
-    // After `npm run takeover`: the objects it lists are imported, never created (README, "Moving a cluster…").
+    // After `npm run takeover`: the objects it lists are imported, never created (docs/takeover.md).
     // A component's transforms apply to everything under it, the install's objects included.
     const adopt = config.takeover.length > 0 ? [adoptListed(config.takeover)] : [];
 
