@@ -50,7 +50,7 @@ function helmRelease(namespace: string, name: string) {
 }
 
 /**
- * The seed's three layers (flux-system README). A stack changes, removes
+ * The seed's three layers (the original flux-system README). A stack changes, removes
  * (`enabled: false`) or adds layers under the `layers` key.
  *
  * `databases` orphans its objects on deletion by default: removing the layer or

@@ -138,7 +138,7 @@ function issueValue(issue: z.core.$ZodIssue, root: unknown, p: PropertyKey[]): u
 
 function issueExpected(issue: z.core.$ZodIssue): string {
     if (issue.code === "unrecognized_keys") {
-        return "no such key; check the spelling against the config reference in README.md";
+        return "no such key; check the spelling against the config reference in docs/configuration.md";
     }
     return issue.message;
 }

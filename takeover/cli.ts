@@ -160,7 +160,7 @@ main(args).then(
         const err = e as { message?: string; stderr?: string };
         console.error(`takeover failed: ${err.stderr?.trim() || err.message || String(e)}`);
         console.error(
-            'What was done so far is safe to keep; see README, "If a step fails halfway".',
+            'What was done so far is safe to keep; see docs/takeover.md, "If a step fails halfway".',
         );
         process.exit(1);
     },

@@ -128,7 +128,7 @@ export function compareReplacingFields(
             `${describeRef(refOf(live))}: ${path.join(".")} is ${JSON.stringify(from)} in the cluster and ` +
                 `${JSON.stringify(to)} in the stack's install (flux-gitops:flux); @pulumi/kubernetes would replace it, ` +
                 "which the engine refuses for an adopted object: take over with the bootstrap's own manifest " +
-                "(flux.manifest, as README step 1 says) and change the install afterwards",
+                "(flux.manifest, as docs/takeover.md step 1 says) and change the install afterwards",
         );
     }
 }

@@ -6,7 +6,7 @@ export const KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
 export const SOURCE_GROUP = "source.toolkit.fluxcd.io";
 /** The labels kustomize-controller marks applied objects with; its garbage collection only deletes objects carrying them. */
 export const OWNER_LABELS = [`${KUSTOMIZE_GROUP}/name`, `${KUSTOMIZE_GROUP}/namespace`];
-/** The Flux releases this takeover was proven with (README: 2.7, 2.8 and 2.9). */
+/** The Flux releases this takeover was proven with (docs/takeover.md: 2.7, 2.8 and 2.9). */
 export const HANDLED_FLUX_MINORS = [7, 8, 9];
 
 export interface Change {

@@ -263,7 +263,7 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
             `Deployment flux-system/${deployment.metadata.name}: spec.selector is {"matchLabels":{"app":"renamed"}} in the cluster and ` +
                 `${JSON.stringify(deployment.spec.selector)} in the stack's install (flux-gitops:flux); @pulumi/kubernetes would replace it, ` +
                 "which the engine refuses for an adopted object: take over with the bootstrap's own manifest " +
-                "(flux.manifest, as README step 1 says) and change the install afterwards",
+                "(flux.manifest, as docs/takeover.md step 1 says) and change the install afterwards",
         );
     });
 

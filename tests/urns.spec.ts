@@ -17,7 +17,7 @@ function urn(stack: string, parents: string[], type: string, name: string): stri
     return `urn:pulumi:${stack}::${PROJECT}::${[...parents, type].join("$")}::${name}`;
 }
 
-// The naming contract, from the README's code map: one component per concern, children named
+// The naming contract, from docs/architecture.md's code map: one component per concern, children named
 // after their component (`${name}`, `${name}-suffix`), layers `layers-<layer name>`.
 const FLUX_INSTALL = "flux-gitops:index:FluxInstall";
 const SOPS_AGE = "flux-gitops:index:SopsAgeSecret";

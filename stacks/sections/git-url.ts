@@ -20,7 +20,7 @@ export function checkGitUrl(url: string | undefined): UrlCheck {
             hasCredentials: true,
             expected:
                 `${EXPECT.gitUrl} without credentials, query or fragment (${redactUrl(url)}); ` +
-                "put credentials in the git secrets (see README): Flux stores the URL in plain text",
+                "put credentials in the git secrets (see docs/configuration.md): Flux stores the URL in plain text",
         };
     }
     const scp = /^([^@/\s]+@)?([^:/\s]+):(?!\/\/)(.+)$/.exec(url);

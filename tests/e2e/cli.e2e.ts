@@ -1,5 +1,6 @@
 /**
- * End to end, as users run it: README's set-up and deploy commands, through the real `pulumi`
+ * End to end, as users run it: the documented set-up and deploy commands (README.md, the
+ * sections named in DOCUMENTED of helpers/readme.ts), through the real `pulumi`
  * CLI and Node.js language host, in a copy of the project directory (its Pulumi.yaml,
  * tsconfig.json and stack files), against a real API server with Flux's controllers and the
  * loopback Git server. run.sh sets up the toolchain, the cluster and the Git server.
@@ -30,7 +31,14 @@ import {
 } from "./helpers/cluster";
 import { CliResult, ProjectCopy } from "./helpers/pulumi-cli";
 import { revealsSecret, secretPaths } from "./helpers/secrets";
-import { commandLines, readmeShellBlocks, substitute, without } from "./helpers/readme";
+import {
+    commandLines,
+    docSectionText,
+    docShellBlocks,
+    DOCUMENTED,
+    substitute,
+    without,
+} from "./helpers/readme";
 
 const P = "flux-gitops";
 
@@ -43,20 +51,20 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
     let ageKey: string;
     let recipient: string;
     let sshIdentity: string;
-    /** Pulumi.prod.yaml right after README's set-up, to return to the committed settings. */
+    /** Pulumi.prod.yaml right after the documented set-up, to return to the committed settings. */
     let prodSetUp: string;
     const raw: Partial<Record<Requeue, number>> = {};
     const up: Partial<Record<Requeue, number>> = {};
 
     /**
-     * README's set-up section for `stack`, with only what differs here substituted: the
-     * repository URL and its SSH host; the key files keep README's names. `npm ci` is CI's own
+     * The documented set-up section for `stack`, with only what differs here substituted: the
+     * repository URL and its SSH host; the key files keep the documented names. `npm ci` is CI's own
      * first step (the copy uses the repository's node_modules). One command is added for the
      * cluster: its controllers run as local processes, so the install manifest holds only
      * Flux's namespace and CRDs.
      */
     function setUpCommands(stack: "prod" | "dev"): string[] {
-        const readme = commandLines(readmeShellBlocks("Set up (two commands)"));
+        const readme = commandLines(docShellBlocks(DOCUMENTED.setUp));
         return [
             ...substitute(without(readme, /^npm ci$/), [
                 { from: "ssh://git@github.com/<org>/<repo>.git", to: url },
@@ -73,9 +81,9 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
         ];
     }
 
-    /** README's deploy section for `stack`. */
+    /** The documented deploy section for `stack`. */
     function deployCommands(stack: "prod" | "dev"): string[] {
-        return substitute(commandLines(readmeShellBlocks("Deploy a stack")), [
+        return substitute(commandLines(docShellBlocks(DOCUMENTED.deploy)), [
             { from: "--stack prod", to: `--stack ${stack}`, count: 3 },
         ]);
     }
@@ -105,7 +113,7 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
         manifest = writeInstallManifest(path.join(dir, "flux-install.yaml"));
         sshIdentity = fs.readFileSync(env("GIT_SSH_IDENTITY"), "utf8");
         project = ProjectCopy.create(path.join(dir, "project"));
-        // Named as README names them; laid out as age-keygen writes its file.
+        // Named as the README's set-up names them; laid out as age-keygen writes its file.
         project.writeFile(
             "age.agekey",
             `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${ageKey}\n`,
@@ -139,7 +147,7 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
         const bad = await project.run("pulumi preview --stack prod", { allowFailure: true });
         fs.writeFileSync(path.join(project.dir, "Pulumi.prod.yaml"), prodSetUp);
         expect(bad.code).to.not.equal(0);
-        // README's form: `flux-gitops:<key>` is <value>: expected <form>
+        // The documented form (docs/troubleshooting.md): `flux-gitops:<key>` is <value>: expected <form>
         expect(bad.output).to.match(
             /`flux-gitops:git\.url` is "git@github\.com:org\/repo\.git": expected /,
         );
@@ -219,9 +227,8 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
     });
 
     it("applies README's config example (layers.apps.interval) as an in-place update of that one object", async () => {
-        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
         const example = "pulumi config set --path 'layers.apps.interval' 5m";
-        expect(readme).to.contain(example);
+        expect(docSectionText(DOCUMENTED.configExample)).to.contain(example);
         await project.run(example);
         const preview = JSON.parse(
             (await project.run("pulumi preview --stack prod --json")).stdout,
@@ -279,7 +286,7 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
             .find((l) => /never-ready/.test(l))
             ?.trim();
         console.log(`      failed after ${failed.seconds.toFixed(0)}s: ${line}`);
-        // Flux's HealthCheckFailed message, as README's troubleshooting section quotes it.
+        // Flux's HealthCheckFailed message, as docs/troubleshooting.md quotes it.
         expect(failed.output).to.match(
             /health check failed after [\d.]+s: timeout waiting for: \[[^\]]*HelmRelease\/databases\/never-ready/,
         );

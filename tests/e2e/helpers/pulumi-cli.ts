@@ -1,5 +1,5 @@
 /**
- * Runs the project the way its users do: shell commands (README's, verbatim where possible)
+ * Runs the project the way its users do: shell commands (the documented ones, verbatim where possible)
  * in a copy of the project directory, through the real `pulumi` CLI and the Node.js language
  * host found on PATH (tests/e2e/run.sh puts the offline-built ones there, with a local file
  * backend and a passphrase secrets provider).
@@ -76,8 +76,8 @@ export class ProjectCopy {
         fs.symlinkSync(path.join(REPO_DIR, "node_modules"), path.join(dir, "node_modules"));
         return new ProjectCopy(dir, {
             ...process.env,
-            // README's `pulumi up` / `pulumi destroy` ask for confirmation on a terminal; this is
-            // the CLI's own switch for answering yes, so the commands stay as README prints them.
+            // The documented `pulumi up` / `pulumi destroy` ask for confirmation on a terminal; this is
+            // the CLI's own switch for answering yes, so the commands stay as the documentation prints them.
             PULUMI_SKIP_CONFIRMATIONS: "true",
             ...env,
         });

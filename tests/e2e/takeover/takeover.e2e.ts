@@ -233,7 +233,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
             `      seed cluster: ${recorded.size} objects applied by Flux, Helm revisions ${JSON.stringify(helmBefore)}`,
         );
 
-        // The stack, set up as README says; the manifest is the bootstrap's own gotk-components.yaml.
+        // The stack, set up as README's "Set up" and docs/takeover.md step 1 say; the manifest is the bootstrap's own gotk-components.yaml.
         project.writeFile("flux-deploy-key", fs.readFileSync(env("GIT_SSH_IDENTITY"), "utf8"));
         fs.copyFileSync(components, path.join(project.dir, "gotk-components.yaml"));
         await project.runAll([
@@ -346,7 +346,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
         );
         takeoverSeconds = (Date.now() - start) / 1000;
         console.log(run.t.output.replace(/^/gm, "        "));
-        // README quotes these lines of the preview: the namespace, sops-age, databases, the totals.
+        // docs/takeover.md quotes these lines of the preview: the namespace, sops-age, databases, the totals.
         const excerpt = run.preview.output
             .split("\n")
             .filter((l) =>
