@@ -16,8 +16,8 @@ import {
 } from "../components/adoption";
 import { APPLIED_ANNOTATION, readinessAnnotations } from "../components/readiness";
 import { parseStackConfig, RawConfig } from "../stacks";
-import { desiredState } from "../takeover/desired";
-import { describeRef } from "../takeover/kube";
+import { desiredState } from "../cli/takeover/desired";
+import { describeRef } from "../cli/takeover/kube";
 import { P, stackWithSecrets, withValue } from "./helpers/fixtures";
 import { runFailingProgram, runProgram } from "./helpers/mocks";
 

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { parseStackConfig, RawConfig } from "../stacks";
-import { Desired, desiredState } from "../takeover/desired";
-import { describeRef, KubeObject, refOf } from "../takeover/kube";
-import { neutralise, transferredEntries } from "../takeover/neutralise";
+import { Desired, desiredState } from "../cli/takeover/desired";
+import { describeRef, KubeObject, refOf } from "../cli/takeover/kube";
+import { neutralise, transferredEntries } from "../cli/takeover/neutralise";
 import { TAKEOVER_FIELD_MANAGER } from "../components/adoption";
-import { planTakeover } from "../takeover/plan";
-import { formatPlan } from "../takeover/report";
+import { planTakeover } from "../cli/takeover/plan";
+import { formatPlan } from "../cli/takeover/report";
 import { FakeCluster } from "./helpers/fake-cluster";
 import { stackWithSecrets, P } from "./helpers/fixtures";
 import { KNOWN_HOSTS } from "./helpers/keys";

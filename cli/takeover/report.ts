@@ -1,4 +1,4 @@
-import { TAKEOVER_FIELD_MANAGER } from "../components/adoption";
+import { TAKEOVER_FIELD_MANAGER } from "../../components/adoption";
 import { describeRef } from "./kube";
 import { Plan } from "./plan";
 

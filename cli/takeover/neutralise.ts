@@ -1,4 +1,4 @@
-import { TAKEOVER_FIELD_MANAGER } from "../components/adoption";
+import { TAKEOVER_FIELD_MANAGER } from "../../components/adoption";
 import { describeRef, Kube, KubeObject, ManagedFieldsEntry, ObjectRef } from "./kube";
 import { KUSTOMIZE_GROUP, OWNER_LABELS, Plan } from "./plan";
 

@@ -1,7 +1,7 @@
-import { buildGitRepositorySpec, GIT_REPOSITORY_API_VERSION } from "../components/git-source";
-import { buildKustomizationSpec, KUSTOMIZATION_API_VERSION } from "../components/layers";
-import { AGE_KEY_DATA_KEY } from "../components/sops-age-secret";
-import { configKey, ParsedConfig } from "../stacks";
+import { buildGitRepositorySpec, GIT_REPOSITORY_API_VERSION } from "../../components/git-source";
+import { buildKustomizationSpec, KUSTOMIZATION_API_VERSION } from "../../components/layers";
+import { AGE_KEY_DATA_KEY } from "../../components/sops-age-secret";
+import { configKey, ParsedConfig } from "../../stacks";
 import { ObjectRef } from "./kube";
 
 /** A Secret the stack declares: its name, and each data key with the config key it comes from. */

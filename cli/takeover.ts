@@ -12,11 +12,11 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import { formatProblem, parseStackConfig, RawConfig } from "../stacks";
 import { PROJECT } from "../stacks/defaults";
-import { desiredState } from "./desired";
-import { describeRef, kubectlClient } from "./kube";
-import { neutralise } from "./neutralise";
-import { planTakeover } from "./plan";
-import { formatPlan } from "./report";
+import { desiredState } from "./takeover/desired";
+import { describeRef, kubectlClient } from "./takeover/kube";
+import { neutralise } from "./takeover/neutralise";
+import { planTakeover } from "./takeover/plan";
+import { formatPlan } from "./takeover/report";
 
 interface Args {
     stack: string;
