@@ -1,114 +1,68 @@
 /**
- * npm run takeover -- --stack prod [--yes] [--resume] [--cwd <project dir>] [--context <kube context>]
+ * npm run takeover -- --stack <name> [--yes] [--resume] [--cwd <project dir>] [--context <kube context>] [--timeout-seconds <n>]
  *
  * Takes a cluster bootstrapped with `flux bootstrap` over for a stack, without losing anything.
  * Without --yes it only reads the cluster and prints what it found and what would happen (or
  * why it will not). With --yes it neutralises the bootstrap's root Kustomization, releases the
  * adopted objects and lists them in `flux-gitops:takeover`; the next `pulumi up` imports them.
  *
- * Exit codes: 0 done (or plan shown), 2 refused or bad config, 1 failed while changing things.
+ * Exit codes: 0 done (or plan shown), 2 refused, bad config or a usage mistake, 1 failed while
+ * changing things.
  */
-import { execFileSync } from "child_process";
 import * as path from "path";
-import { formatProblem, parseStackConfig, RawConfig } from "../stacks";
-import { PROJECT } from "../stacks/defaults";
+import { parseFlags, UsageError } from "./args";
 import { desiredState } from "./takeover/desired";
 import { describeRef, kubectlClient } from "./takeover/kube";
 import { neutralise } from "./takeover/neutralise";
 import { planTakeover } from "./takeover/plan";
+import { readStackConfig, StackRef, writeAdoptList } from "./takeover/pulumi-stack";
 import { formatPlan } from "./takeover/report";
+import { formatProblem, parseStackConfig } from "../stacks";
+import { PROJECT } from "../stacks/defaults";
 
-interface Args {
-    stack: string;
+const USAGE =
+    "usage: npm run takeover -- --stack <name> [--yes] [--resume] [--cwd <dir>] [--context <ctx>] [--timeout-seconds <n>]";
+
+/** The takeover's command line, read. */
+interface TakeoverArgs extends StackRef {
     yes: boolean;
     resume: boolean;
-    cwd: string;
     context?: string;
+    /** How long --yes waits for kustomize-controller to let go of the deleted root. */
     timeoutMs: number;
 }
 
-function parseArgs(argv: string[]): Args {
-    const args: Partial<Args> = {
-        yes: false,
-        resume: false,
-        cwd: process.cwd(),
-        timeoutMs: 120_000,
-    };
-    for (let i = 0; i < argv.length; i++) {
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined) throw new Error(`${argv[i - 1]} needs a value`);
-            return v;
-        };
-        switch (argv[i]) {
-            case "--stack":
-                args.stack = value();
-                break;
-            case "--yes":
-                args.yes = true;
-                break;
-            case "--resume":
-                args.resume = true;
-                break;
-            case "--cwd":
-                args.cwd = path.resolve(value());
-                break;
-            case "--context":
-                args.context = value();
-                break;
-            case "--timeout-seconds":
-                args.timeoutMs = Number(value()) * 1000;
-                break;
-            default:
-                throw new Error(`unknown argument ${argv[i]}`);
-        }
-    }
-    if (args.stack === undefined) throw new Error("--stack <name> is required");
-    return args as Args;
-}
-
-function pulumi(a: Args, cmd: string[]): string {
-    return execFileSync("pulumi", [...cmd, "--stack", a.stack, "--cwd", a.cwd], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-        maxBuffer: 16 * 1024 * 1024,
+/** Reads the command line; a mistake is a UsageError (exit code 2, with the usage). */
+export function takeoverArgs(argv: string[]): TakeoverArgs {
+    const flags = parseFlags(argv, {
+        stack: { type: "string" },
+        yes: { type: "boolean", default: false },
+        resume: { type: "boolean", default: false },
+        cwd: { type: "string" },
+        context: { type: "string" },
+        "timeout-seconds": { type: "string", default: "120" },
     });
-}
-
-/** The stack's config as the program sees it; secrets stay in this process, never printed. */
-function readStackConfig(a: Args): RawConfig {
-    const all = JSON.parse(pulumi(a, ["config", "--json", "--show-secrets"])) as Record<
-        string,
-        { value?: string; objectValue?: unknown; secret?: boolean }
-    >;
-    const raw: RawConfig = {};
-    for (const [key, v] of Object.entries(all)) {
-        // The list an earlier run wrote is written anew from what the cluster holds now.
-        if (!key.startsWith(`${PROJECT}:`) || key === `${PROJECT}:takeover`) continue;
-        raw[key.slice(PROJECT.length + 1)] = {
-            value: v.objectValue ?? v.value,
-            secret: v.secret === true,
-        };
+    if (flags.stack === undefined) throw new UsageError("--stack <name> is required");
+    const timeout = flags["timeout-seconds"];
+    if (!/^\d+(\.\d+)?$/.test(timeout)) {
+        throw new UsageError(
+            `--timeout-seconds ${JSON.stringify(timeout)}: expected a number of seconds, such as 300`,
+        );
     }
-    return raw;
+    return {
+        stack: flags.stack,
+        yes: flags.yes,
+        resume: flags.resume,
+        // npm runs scripts in the project root: the default, and what a relative --cwd is
+        // resolved against (not where npm was started, unlike render's --out).
+        cwd: path.resolve(flags.cwd ?? "."),
+        context: flags.context,
+        timeoutMs: Number(timeout) * 1000,
+    };
 }
 
-/** `flux-gitops:takeover` becomes exactly the list (what an earlier run wrote goes first). */
-function writeAdoptList(a: Args, keys: string[]): void {
-    try {
-        pulumi(a, ["config", "rm", `${PROJECT}:takeover`]);
-    } catch {
-        // Not set: nothing to remove.
-    }
-    pulumi(a, [
-        "config",
-        "set-all",
-        "--path",
-        ...keys.flatMap((k, i) => ["--plaintext", `takeover[${i}]=${k}`]),
-    ]);
-}
-
-async function main(a: Args): Promise<number> {
+/** Plans and, with --yes, carries the takeover out; the exit code. */
+async function takeOver(a: TakeoverArgs): Promise<number> {
     const parsed = await parseStackConfig(readStackConfig(a), { baseDir: a.cwd });
     if (!parsed.ok) {
         console.error(`Invalid configuration for stack "${a.stack}":`);
@@ -136,24 +90,20 @@ async function main(a: Args): Promise<number> {
     return 0;
 }
 
-let args: Args;
-try {
-    args = parseArgs(process.argv.slice(2));
-} catch (e) {
-    console.error(
-        `${(e as Error).message}\nusage: npm run takeover -- --stack <name> [--yes] [--resume] [--cwd <dir>] [--context <ctx>]`,
-    );
-    process.exit(2);
-}
-main(args).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
+async function main(argv: string[]): Promise<number> {
+    const args = takeoverArgs(argv);
+    try {
+        return await takeOver(args);
+    } catch (e) {
         // kubectl and pulumi errors carry their stderr; neither prints secret values.
         const err = e as { message?: string; stderr?: string };
         console.error(`takeover failed: ${err.stderr?.trim() || err.message || String(e)}`);
         console.error(
             'What was done so far is safe to keep; see README, "If a step fails halfway".',
         );
-        process.exit(1);
-    },
-);
+        return 1;
+    }
+}
+
+/** What cli/main.ts starts. */
+export const command = { usage: USAGE, main };
