@@ -27,17 +27,70 @@ export interface Desired {
     layers: { name: string; spec: Record<string, unknown> }[];
 }
 
+type DesiredGit = NonNullable<ParsedConfig["git"]>;
+
+/**
+ * The data keys of the Git auth Secret by auth kind (as gitAuthData() writes them), with the
+ * config keys they are read from.
+ */
+const AUTH_KEYS: Record<DesiredGit["auth"], [dataKey: string, configKey: string][]> = {
+    ssh: [
+        ["identity", "gitSshIdentity"],
+        ["known_hosts", "gitKnownHosts"],
+    ],
+    basic: [
+        ["username", "gitUsername"],
+        ["password", "gitPassword"],
+    ],
+    bearer: [["bearerToken", "gitBearerToken"]],
+    github: [
+        ["githubAppID", "gitGithubAppId"],
+        ["githubAppInstallationID", "gitGithubAppInstallationId"],
+        ["githubAppPrivateKey", "gitGithubAppPrivateKey"],
+    ],
+    none: [],
+};
+
 /** The stack's declarations, built with the components' own spec builders. */
 export function desiredState(c: ParsedConfig): Desired {
-    const g = c.git;
-    // `flux bootstrap` syncs from Git (gotk-sync.yaml): an OCI-sourced stack has nothing to adopt there.
-    if (g === undefined) {
+    const g = gitSource(c);
+    const secrets = declaredSecrets(c, g);
+    const ns = c.flux.namespace;
+    const ctx = {
+        sourceRef: { kind: "GitRepository" as const, name: g.repositoryName },
+        decryptionSecretName: c.sops.secretName,
+    };
+    const git = { ...g, auth: { kind: g.auth } } as Parameters<typeof buildGitRepositorySpec>[0];
+    return {
+        namespace: ns,
+        objects: declaredObjects(c, g, secrets),
+        install: c.flux.objects.map((o) => ({
+            ref: refTo(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? ""),
+            object: o as unknown as Record<string, unknown>,
+        })),
+        fluxVersion: c.flux.version,
+        repository: { name: g.repositoryName, spec: buildGitRepositorySpec(git) },
+        secrets,
+        layers: c.layers.map((l) => ({ name: l.name, spec: buildKustomizationSpec(l, ctx) })),
+    };
+}
+
+/**
+ * The Git source: `flux bootstrap` syncs from Git (gotk-sync.yaml), so an OCI-sourced stack has
+ * nothing to adopt there.
+ */
+function gitSource(c: ParsedConfig): DesiredGit {
+    if (c.git === undefined) {
         throw new Error(
             "the stack's layers use `flux-gitops:oci` as their source; a cluster bootstrapped with " +
                 "`flux bootstrap` syncs from Git: set `flux-gitops:git` for the takeover",
         );
     }
-    const git = { ...g, auth: { kind: g.auth } } as Parameters<typeof buildGitRepositorySpec>[0];
+    return c.git;
+}
+
+/** The sops-age Secret, and the Git auth Secret when the auth kind has data. */
+function declaredSecrets(c: ParsedConfig, g: DesiredGit): DesiredSecret[] {
     const secrets: DesiredSecret[] = [
         {
             name: c.sops.secretName,
@@ -46,27 +99,9 @@ export function desiredState(c: ParsedConfig): Desired {
             },
         },
     ];
-    // The same data keys as gitAuthData(), with the config keys they are read from.
-    const authKeys: Record<typeof g.auth, [string, string][]> = {
-        ssh: [
-            ["identity", "gitSshIdentity"],
-            ["known_hosts", "gitKnownHosts"],
-        ],
-        basic: [
-            ["username", "gitUsername"],
-            ["password", "gitPassword"],
-        ],
-        bearer: [["bearerToken", "gitBearerToken"]],
-        github: [
-            ["githubAppID", "gitGithubAppId"],
-            ["githubAppInstallationID", "gitGithubAppInstallationId"],
-            ["githubAppPrivateKey", "gitGithubAppPrivateKey"],
-        ],
-        none: [],
-    };
     const creds = g.credentials as Record<string, string | undefined>;
     const data: DesiredSecret["data"] = Object.fromEntries(
-        authKeys[g.auth].map(([dataKey, key]) => [
+        AUTH_KEYS[g.auth].map(([dataKey, key]) => [
             dataKey,
             { value: creds[key] ?? "", configKey: configKey([key]) },
         ]),
@@ -76,36 +111,26 @@ export function desiredState(c: ParsedConfig): Desired {
         data["ca.crt"] = { value: g.caBundle, configKey: configKey(["gitCaBundle"]) };
     }
     if (Object.keys(data).length > 0) secrets.push({ name: g.secretName, data });
-    const ctx = {
-        sourceRef: { kind: "GitRepository" as const, name: g.repositoryName },
-        decryptionSecretName: c.sops.secretName,
-    };
+    return secrets;
+}
+
+/** The install's objects, the image pull Secret, the Secrets, the source and the layers. */
+function declaredObjects(c: ParsedConfig, g: DesiredGit, secrets: DesiredSecret[]): ObjectRef[] {
     const ns = c.flux.namespace;
-    const named = (apiVersion: string, kind: string, name: string, namespace = ns): ObjectRef => {
-        const [group, version] = apiVersion.includes("/")
-            ? apiVersion.split("/")
-            : ["", apiVersion];
-        return { group, version, kind, namespace, name };
-    };
-    const objects: ObjectRef[] = [
+    return [
         ...c.flux.objects.map((o) =>
-            named(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? ""),
+            refTo(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? ""),
         ),
-        ...(c.flux.pullSecret === undefined ? [] : [named("v1", "Secret", c.flux.pullSecret.name)]),
-        ...secrets.map((s) => named("v1", "Secret", s.name)),
-        named(GIT_REPOSITORY_API_VERSION, "GitRepository", g.repositoryName),
-        ...c.layers.map((l) => named(KUSTOMIZATION_API_VERSION, "Kustomization", l.name)),
+        ...(c.flux.pullSecret === undefined
+            ? []
+            : [refTo("v1", "Secret", c.flux.pullSecret.name, ns)]),
+        ...secrets.map((s) => refTo("v1", "Secret", s.name, ns)),
+        refTo(GIT_REPOSITORY_API_VERSION, "GitRepository", g.repositoryName, ns),
+        ...c.layers.map((l) => refTo(KUSTOMIZATION_API_VERSION, "Kustomization", l.name, ns)),
     ];
-    return {
-        namespace: ns,
-        objects,
-        install: c.flux.objects.map((o) => ({
-            ref: named(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace ?? ""),
-            object: o as unknown as Record<string, unknown>,
-        })),
-        fluxVersion: c.flux.version,
-        repository: { name: g.repositoryName, spec: buildGitRepositorySpec(git) },
-        secrets,
-        layers: c.layers.map((l) => ({ name: l.name, spec: buildKustomizationSpec(l, ctx) })),
-    };
+}
+
+function refTo(apiVersion: string, kind: string, name: string, namespace: string): ObjectRef {
+    const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+    return { group, version, kind, namespace, name };
 }
