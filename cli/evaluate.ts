@@ -70,8 +70,29 @@ export async function evaluateProgram(
     const realReader = setLiveCrdReader(async (names) =>
         live.filter((c) => names.includes(c.name) || c.objects !== undefined),
     );
-    const byUrn = new Map<string, Registered>();
-    const pending: Promise<unknown>[] = [];
+    await installMocks(opts.project, opts.stack, opts.preview ?? false);
+    pulumi.runtime.setAllConfig(
+        Object.fromEntries(
+            Object.entries(config).map(([k, v]) => [
+                k,
+                typeof v === "string" ? v : JSON.stringify(v),
+            ]),
+        ),
+        secretKeys,
+    );
+    const registrations = recordRegistrations();
+    const { outputs, error } = await runProgram(load);
+    const resources = await registrations.settled();
+    // A program run later in this process (an Automation API inline program) reads the real cluster.
+    setLiveCrdReader(realReader);
+    return { resources, outputs, error };
+}
+
+/**
+ * The SDK's mocks: custom resources get an id and echo their inputs, provider calls fail.
+ * Resource transforms run in the engine; under mocks they are only recorded, for tests to call.
+ */
+async function installMocks(project: string, stack: string, preview: boolean): Promise<void> {
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => ({
@@ -82,11 +103,10 @@ export async function evaluateProgram(
                 throw new Error(`unexpected provider call ${args.token}`);
             },
         },
-        opts.project,
-        opts.stack,
-        opts.preview ?? false,
+        project,
+        stack,
+        preview,
     );
-    // Resource transforms run in the engine; under mocks they are only recorded, for tests to call.
     recordedTransforms.length = 0;
     const store = (state as any).getStore();
     store.supportsTransforms = true;
@@ -100,62 +120,69 @@ export async function evaluateProgram(
             return cb;
         },
     };
-    pulumi.runtime.setAllConfig(
-        Object.fromEntries(
-            Object.entries(config).map(([k, v]) => [
-                k,
-                typeof v === "string" ? v : JSON.stringify(v),
-            ]),
-        ),
-        secretKeys,
-    );
+}
 
-    // The mock monitor sees what the engine would: type, name, serialized inputs, dependencies.
+/**
+ * Wraps the mock monitor so that it records what the engine would see: type, name, serialized
+ * inputs, dependencies. `settled` resolves once registrations stop starting (they finish
+ * asynchronously), with every resource registered, by URN.
+ */
+function recordRegistrations(): { settled: () => Promise<Registered[]> } {
+    const byUrn = new Map<string, Registered>();
+    const pending: Promise<unknown>[] = [];
     const monitor = settings.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         pending.push(
             new Promise<void>((done) => {
                 register(req, (err: any, resp: any) => {
-                    if (!err) {
-                        const serialized = req.getObject()?.toJavaScript() ?? {};
-                        byUrn.set(resp.getUrn(), {
-                            type: req.getType(),
-                            name: req.getName(),
-                            urn: resp.getUrn(),
-                            inputs: unwrapSecrets(serialized),
-                            serialized,
-                            dependencies: req.getDependenciesList(),
-                            parent: req.getParent(),
-                            retainOnDelete: req.getRetainondelete(),
-                        });
-                    }
+                    if (!err) byUrn.set(resp.getUrn(), registered(req, resp));
                     callback(err, resp);
                     done();
                 });
             }),
         );
     };
+    return {
+        settled: async () => {
+            for (let seen = -1; seen !== pending.length;) {
+                seen = pending.length;
+                await Promise.all(pending);
+                await new Promise((r) => setImmediate(r));
+            }
+            return [...byUrn.values()];
+        },
+    };
+}
 
+function registered(req: any, resp: any): Registered {
+    const serialized = req.getObject()?.toJavaScript() ?? {};
+    return {
+        type: req.getType(),
+        name: req.getName(),
+        urn: resp.getUrn(),
+        inputs: unwrapSecrets(serialized),
+        serialized,
+        dependencies: req.getDependenciesList(),
+        parent: req.getParent(),
+        retainOnDelete: req.getRetainondelete(),
+    };
+}
+
+/** Runs the program and resolves its exports; its failure is returned, not thrown. */
+async function runProgram(
+    load: () => Program,
+): Promise<{ outputs: Record<string, unknown>; error?: unknown }> {
     const outputs: Record<string, unknown> = {};
-    let error: unknown;
     try {
         const exported = await load()();
         for (const [k, v] of Object.entries(exported)) {
             outputs[k] = await promiseOf(v as pulumi.Input<unknown>);
         }
+        return { outputs };
     } catch (e) {
-        error = e;
+        return { outputs, error: e };
     }
-    // Registrations finish asynchronously; wait until no new one starts.
-    for (let seen = -1; seen !== pending.length;) {
-        seen = pending.length;
-        await Promise.all(pending);
-        await new Promise((r) => setImmediate(r));
-    }
-    // Programs run later in this process (the e2e suite's inline program) read the real cluster.
-    setLiveCrdReader(realReader);
-    return { resources: [...byUrn.values()], outputs, error };
 }
 
 function unwrapSecrets(v: any): any {

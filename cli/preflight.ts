@@ -5,7 +5,7 @@
  * offline. Exit 1 when any error is found, 2 on a usage mistake.
  */
 import * as fs from "fs";
-import { parseFlags, runMain, UsageError, userPath } from "./args";
+import { parseFlags, UsageError, userPath } from "./args";
 import { formatFinding } from "./preflight/findings";
 import { runPreflight } from "./preflight/run";
 import { recipientList } from "./preflight/sops-metadata";
@@ -87,7 +87,5 @@ async function main(argv: string[]): Promise<number> {
     return errors > 0 ? 1 : 0;
 }
 
-/** What cli/run.js starts. */
+/** What cli/main.ts starts. */
 export const command = { usage: USAGE, main };
-
-if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));

@@ -8,8 +8,11 @@ export const REDACTED = "<redacted>";
 export const KUSTOMIZATION_FILE = "kustomization.yaml";
 export const RENDER_HEADER =
     "# Rendered by `npm run render`: the objects Pulumi applies, secret values redacted.";
-/** The Flux install, described rather than inlined (as the seed's gotk-components.yaml held it). */
-export const FLUX_INSTALL_FILE = "gotk-components.yaml";
+/**
+ * The Flux install, described rather than inlined (as the original flux-system folder's
+ * gotk-components.yaml holds it).
+ */
+const FLUX_INSTALL_FILE = "gotk-components.yaml";
 
 export interface RenderedFile {
     name: string;
@@ -19,7 +22,10 @@ export interface RenderedFile {
 /** The component whose children are the Flux install's objects (not rendered one by one). */
 const FLUX_INSTALL_TYPE = "flux-gitops:index:FluxInstall";
 
-/** The order a reader meets the objects in, as in the seed: source, Secrets, then the layers. */
+/**
+ * The order a reader meets the objects in, as in the original flux-system folder: source,
+ * Secrets, then the layers.
+ */
 const KIND_RANK: Record<string, number> = {
     GitRepository: 0,
     OCIRepository: 0,
@@ -47,11 +53,8 @@ export function redactAll(v: unknown): unknown {
     return REDACTED;
 }
 
-/** File name of an object, after the seed's flux-system folder. */
-export function objectFileName(
-    obj: Record<string, any>,
-    source: { kind: string; name: string },
-): string {
+/** File name of an object, after the original flux-system folder's. */
+function objectFileName(obj: Record<string, any>, source: { kind: string; name: string }): string {
     const name = String(obj.metadata?.name ?? "");
     if (obj.kind === source.kind && name === source.name) return "gotk-sync.yaml";
     return `${name}-${String(obj.kind).toLowerCase()}.yaml`;

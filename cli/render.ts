@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseFlags, runMain, UsageError, userPath } from "./args";
+import { parseFlags, UsageError, userPath } from "./args";
 import { evaluateProgram, Program } from "./evaluate";
 import {
     KUSTOMIZATION_FILE,
@@ -100,7 +100,5 @@ async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
-/** What cli/run.js starts. */
+/** What cli/main.ts starts. */
 export const command = { usage: USAGE, main };
-
-if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));

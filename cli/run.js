@@ -1,4 +1,4 @@
-// Starts a command of this folder: `node cli/run.js render --stack prod`.
+// Starts a command of this folder (cli/main.ts picks it): `node cli/run.js render --stack prod`.
 //
 // Plain JavaScript so that it can choose how the TypeScript is loaded: ts-node
 // with swc transpiles the program in milliseconds where TypeScript's own
@@ -15,11 +15,4 @@ require("ts-node").register({
 Error.prepareStackTrace = undefined;
 Error.stackTraceLimit = 0;
 
-const [name, ...args] = process.argv.slice(2);
-const commands = { render: "./render.ts", preflight: "./preflight.ts" };
-if (!Object.hasOwn(commands, name)) {
-    process.stderr.write(`usage: node cli/run.js <${Object.keys(commands).join("|")}> [flags]\n`);
-    process.exit(2);
-}
-const { command } = require(commands[name]);
-require("./args.ts").runMain(command.usage, () => command.main(args));
+require("./main.ts");

@@ -12,8 +12,8 @@ import { adoptListed, objectOf } from "../components/adoption";
 import { objectKey, importId, TAKEOVER_FIELD_MANAGER } from "../flux/keys";
 import { APPLIED_ANNOTATION, readinessAnnotations } from "../flux/readiness";
 import { parseStackConfig, RawConfig } from "../stacks";
-import { desiredState } from "../takeover/desired";
-import { describeRef } from "../takeover/kube";
+import { desiredState } from "../cli/takeover/desired";
+import { describeRef } from "../cli/takeover/kube";
 import { P, stackWithSecrets, withValue } from "./helpers/fixtures";
 import { runFailingProgram, runProgram } from "./helpers/mocks";
 

@@ -240,7 +240,7 @@ describe("render: offline stack config", () => {
     });
 });
 
-describe("render and preflight as commands", function () {
+describe("render, preflight and takeover as commands", function () {
     this.timeout(120000);
 
     it("render --out writes the folder, and re-renders into it", async () => {
@@ -285,5 +285,15 @@ describe("render and preflight as commands", function () {
         expect(err.code).to.equal(2);
         expect(err.stderr).to.contain("expected an age X25519 recipient");
         expect(err.stderr).not.to.contain("AGE-SECRET-KEY-1XYZ");
+    });
+
+    it("takeover refuses an unknown flag with exit code 2 and its usage, before reading any stack", async () => {
+        const err = await cli("takeover", ["--stack", "prod", "--bogus"]).catch((e) => e);
+        expect(err.code).to.equal(2);
+        expect(err.stderr).to.equal(
+            "error: Unknown option '--bogus'\n" +
+                "usage: npm run takeover -- --stack <name> [--yes] [--resume] [--cwd <dir>] [--context <ctx>] [--timeout-seconds <n>]\n",
+        );
+        expect(err.stdout).to.equal("");
     });
 });

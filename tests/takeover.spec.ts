@@ -1,12 +1,15 @@
 import { buildInstall } from "../prepare/install";
 import { expect } from "chai";
+import * as path from "path";
+import { UsageError } from "../cli/args";
+import { takeoverArgs } from "../cli/takeover";
 import { parseStackConfig, RawConfig } from "../stacks";
-import { Desired, desiredState } from "../takeover/desired";
-import { describeRef, KubeObject, refOf } from "../takeover/kube";
-import { neutralise, transferredEntries } from "../takeover/neutralise";
+import { Desired, desiredState } from "../cli/takeover/desired";
+import { describeRef, KubeObject, refOf } from "../cli/takeover/kube";
+import { neutralise, transferredEntries } from "../cli/takeover/neutralise";
 import { TAKEOVER_FIELD_MANAGER } from "../flux/keys";
-import { planTakeover } from "../takeover/plan";
-import { formatPlan } from "../takeover/report";
+import { planTakeover } from "../cli/takeover/plan";
+import { formatPlan } from "../cli/takeover/report";
 import { FakeCluster } from "./helpers/fake-cluster";
 import { stackWithSecrets, P } from "./helpers/fixtures";
 import { KNOWN_HOSTS } from "./helpers/keys";
@@ -531,4 +534,56 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
             install.length + 1 + 3,
         );
     });
+});
+
+describe("takeover's command line", () => {
+    const usageError = (argv: string[]) => {
+        try {
+            takeoverArgs(argv);
+        } catch (e) {
+            expect(e).to.be.instanceOf(UsageError);
+            return (e as Error).message;
+        }
+        throw new Error(`takeoverArgs(${JSON.stringify(argv)}) accepted it`);
+    };
+
+    it("reads the stack alone as a plan-only run in the project root, waiting 120 s", () => {
+        expect(takeoverArgs(["--stack", "prod"])).to.deep.equal({
+            stack: "prod",
+            yes: false,
+            resume: false,
+            cwd: process.cwd(),
+            context: undefined,
+            timeoutMs: 120_000,
+        });
+    });
+
+    it("reads every flag; --cwd is relative to the working directory npm runs scripts in", () => {
+        const argv = ["--stack=dev", "--yes", "--resume", "--cwd", "sub/project"];
+        expect(
+            takeoverArgs([...argv, "--context", "kind-x", "--timeout-seconds", "2.5"]),
+        ).to.deep.equal({
+            stack: "dev",
+            yes: true,
+            resume: true,
+            cwd: path.resolve(process.cwd(), "sub/project"),
+            context: "kind-x",
+            timeoutMs: 2500,
+        });
+    });
+
+    it("refuses a missing --stack, an unknown flag, a flag without its value and a positional", () => {
+        expect(usageError([])).to.equal("--stack <name> is required");
+        expect(usageError(["--stack", "prod", "--bogus"])).to.equal("Unknown option '--bogus'");
+        expect(usageError(["--stack"])).to.equal("Option '--stack <value>' argument missing");
+        expect(usageError(["prod"])).to.match(/^Unexpected argument 'prod'/);
+    });
+
+    for (const value of ["abc", "", "-5", "Infinity", "1e3"]) {
+        it(`refuses --timeout-seconds=${JSON.stringify(value)}, naming the value`, () => {
+            expect(usageError(["--stack", "prod", `--timeout-seconds=${value}`])).to.equal(
+                `--timeout-seconds ${JSON.stringify(value)}: expected a number of seconds, such as 300`,
+            );
+        });
+    }
 });

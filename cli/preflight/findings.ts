@@ -13,7 +13,7 @@ export interface Finding {
     keyAt?: string;
 }
 
-export type Rule =
+type Rule =
     | "yaml"
     | "layer-path"
     | "health-check"

@@ -26,6 +26,18 @@ export interface LayerContents {
 
 const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
+/** A layer's build in progress: what it has read so far, and where its problems go. */
+interface LayerWalk {
+    ctx: PreflightContext;
+    layer: Layer;
+    contents: LayerContents;
+    visited: Set<string>;
+    fail(f: Omit<Finding, "severity" | "rule">, rule?: Finding["rule"]): void;
+}
+
+/** The kustomization entry that names a folder: where a problem with the folder is reported. */
+type EntryAt = Pick<Finding, "file" | "line"> & { entry: string };
+
 /**
  * Follows a layer's path the way kustomize-controller builds it: the
  * kustomization.yaml's `resources` (files and folders, recursively), or, when
@@ -39,75 +51,87 @@ export function readLayer(
 ): LayerContents | undefined {
     const dir = layerDir(layer.path);
     const pathKey = keyed(ctx, ["layers", layer.name, "path"]);
-    const fail = (f: Omit<Finding, "severity" | "rule">, rule: Finding["rule"] = "layer-path") =>
-        findings.push({ severity: "error", rule, ...f });
     const shown = dir === "" ? "the repository root" : dir;
-    if (!ctx.repo.exists(dir)) {
-        fail({ file: dir, message: `layer ${layer.name}: ${shown} does not exist`, ...pathKey });
+    const walk: LayerWalk = {
+        ctx,
+        layer,
+        contents: { layer, dir, objects: [], files: [] },
+        visited: new Set(),
+        fail: (f, rule = "layer-path") => findings.push({ severity: "error", rule, ...f }),
+    };
+    const problem = !ctx.repo.exists(dir)
+        ? "does not exist"
+        : !ctx.repo.isDirectory(dir)
+          ? "is a file, not a folder"
+          : undefined;
+    if (problem !== undefined) {
+        walk.fail({ file: dir, message: `layer ${layer.name}: ${shown} ${problem}`, ...pathKey });
         return undefined;
     }
-    if (!ctx.repo.isDirectory(dir)) {
-        fail({
+    buildFolder(walk, dir, layer.targetNamespace);
+    if (kustomizationFile(ctx, dir) === undefined && walk.contents.files.length === 0) {
+        walk.fail({
             file: dir,
-            message: `layer ${layer.name}: ${shown} is a file, not a folder`,
+            message: `layer ${layer.name}: ${shown} holds neither a kustomization.yaml nor any manifest; Flux has nothing to build`,
             ...pathKey,
         });
-        return undefined;
     }
-    const contents: LayerContents = { layer, dir, objects: [], files: [] };
-    const visited = new Set<string>();
+    return walk.contents;
+}
 
-    // A file kustomize cannot parse fails the build: report it, and read on.
-    const read = (file: string) => {
-        const parsed = ctx.repo.read(file);
-        if (parsed.error === undefined) return parsed;
-        const { message, line } = parsed.error;
-        fail({ file, line, message: `not valid YAML: ${message}` }, "yaml");
-        return undefined;
-    };
+function kustomizationFile(ctx: PreflightContext, folder: string): string | undefined {
+    return KUSTOMIZATION_FILES.map((f) => path.posix.join(folder, f)).find((f) =>
+        ctx.repo.exists(f),
+    );
+}
 
-    const addFile = (file: string, namespace: string | undefined) => {
-        if (!contents.files.includes(file)) contents.files.push(file);
-        for (const doc of read(file)?.docs.filter((d) => isObject(d.value)) ?? []) {
-            const v = doc.value;
-            contents.objects.push({
-                apiVersion: v.apiVersion,
-                kind: v.kind,
-                name: String(v.metadata?.name ?? ""),
-                namespace: namespace ?? String(v.metadata?.namespace ?? ""),
-                doc,
-            });
-        }
-    };
+/** A file kustomize cannot parse fails the build: reported, and the build reads on. */
+function readFile(w: LayerWalk, file: string) {
+    const parsed = w.ctx.repo.read(file);
+    if (parsed.error === undefined) return parsed;
+    const { message, line } = parsed.error;
+    w.fail({ file, line, message: `not valid YAML: ${message}` }, "yaml");
+    return undefined;
+}
 
-    // An outer namespace (the layer's targetNamespace, then outer kustomizations) wins over inner ones.
-    // `from` is the kustomization entry that names the folder; only the layer's own folder may lack
-    // a kustomization.yaml (Flux generates one), kustomize refuses any other.
-    const build = (
-        folder: string,
-        outerNamespace: string | undefined,
-        from?: Pick<Finding, "file" | "line"> & { entry: string },
-    ) => {
-        if (visited.has(folder)) return;
-        visited.add(folder);
-        const kFile = KUSTOMIZATION_FILES.map((f) => path.posix.join(folder, f)).find((f) =>
-            ctx.repo.exists(f),
-        );
-        if (kFile === undefined && from !== undefined) {
-            fail({
-                file: from.file,
-                line: from.line,
-                message: `${from.entry} is a folder without a kustomization.yaml: the build of layer ${layer.name} fails`,
-            });
-            return;
-        }
-        if (kFile === undefined) {
-            generated(folder, outerNamespace);
-            return;
-        }
-        const parsed = read(kFile);
-        if (parsed === undefined) return;
-        const doc = parsed.docs[0];
+function addFile(w: LayerWalk, file: string, namespace: string | undefined): void {
+    if (!w.contents.files.includes(file)) w.contents.files.push(file);
+    for (const doc of readFile(w, file)?.docs.filter((d) => isObject(d.value)) ?? []) {
+        const v = doc.value;
+        w.contents.objects.push({
+            apiVersion: v.apiVersion,
+            kind: v.kind,
+            name: String(v.metadata?.name ?? ""),
+            namespace: namespace ?? String(v.metadata?.namespace ?? ""),
+            doc,
+        });
+    }
+}
+
+/**
+ * Builds a folder. An outer namespace (the layer's targetNamespace, then outer kustomizations)
+ * wins over inner ones. Only the layer's own folder (no `from`) may lack a kustomization.yaml
+ * (Flux generates one); kustomize refuses any other.
+ */
+function buildFolder(
+    w: LayerWalk,
+    folder: string,
+    outerNamespace: string | undefined,
+    from?: EntryAt,
+): void {
+    if (w.visited.has(folder)) return;
+    w.visited.add(folder);
+    const kFile = kustomizationFile(w.ctx, folder);
+    if (kFile === undefined && from !== undefined) {
+        w.fail({
+            file: from.file,
+            line: from.line,
+            message: `${from.entry} is a folder without a kustomization.yaml: the build of layer ${w.layer.name} fails`,
+        });
+    } else if (kFile === undefined) {
+        buildGenerated(w, folder, outerNamespace);
+    } else {
+        const doc = readFile(w, kFile)?.docs[0];
         const k = doc?.value ?? {};
         const namespace =
             outerNamespace ?? (typeof k.namespace === "string" ? k.namespace : undefined);
@@ -116,49 +140,51 @@ export function readLayer(
             for (const [i, entry] of entries.entries()) {
                 if (typeof entry !== "string" || /^[a-z]+:\/\/|^github\.com\//.test(entry))
                     continue;
-                const target = path.posix.normalize(path.posix.join(folder, entry));
-                const at = { file: kFile, line: doc.line([field, i]) };
-                if (target === ".." || target.startsWith("../")) {
-                    fail({
-                        ...at,
-                        message: `${field} entry ${entry} points outside the repository`,
-                    });
-                } else if (!ctx.repo.exists(target)) {
-                    fail({
-                        ...at,
-                        message: `${field} entry ${entry} does not exist (${target}): the build of layer ${layer.name} fails`,
-                    });
-                } else if (ctx.repo.isDirectory(target)) {
-                    build(target, namespace, { ...at, entry: `${field} entry ${entry}` });
-                } else {
-                    addFile(target, namespace);
-                }
+                const at = {
+                    file: kFile,
+                    line: doc?.line([field, i]),
+                    entry: `${field} entry ${entry}`,
+                };
+                buildEntry(w, path.posix.normalize(path.posix.join(folder, entry)), namespace, at);
             }
         }
-    };
-
-    // Without a kustomization.yaml Flux takes every manifest below the folder; sub-folders with their own are built as such.
-    const generated = (folder: string, namespace: string | undefined) => {
-        for (const file of ctx.repo.manifests(folder)) {
-            const sub = path.posix.dirname(file);
-            const owner = ancestorsWithin(folder, sub).find((d) =>
-                KUSTOMIZATION_FILES.some((f) => ctx.repo.exists(path.posix.join(d, f))),
-            );
-            if (owner !== undefined) build(owner, namespace);
-            else addFile(file, namespace);
-        }
-    };
-
-    build(dir, layer.targetNamespace);
-    const hasIndex = KUSTOMIZATION_FILES.some((f) => ctx.repo.exists(path.posix.join(dir, f)));
-    if (!hasIndex && contents.files.length === 0) {
-        fail({
-            file: dir,
-            message: `layer ${layer.name}: ${shown} holds neither a kustomization.yaml nor any manifest; Flux has nothing to build`,
-            ...pathKey,
-        });
     }
-    return contents;
+}
+
+/** One local entry of a kustomization's `resources` or `components`: a file or a folder. */
+function buildEntry(
+    w: LayerWalk,
+    target: string,
+    namespace: string | undefined,
+    at: EntryAt,
+): void {
+    const where = { file: at.file, line: at.line };
+    if (target === ".." || target.startsWith("../")) {
+        w.fail({ ...where, message: `${at.entry} points outside the repository` });
+    } else if (!w.ctx.repo.exists(target)) {
+        w.fail({
+            ...where,
+            message: `${at.entry} does not exist (${target}): the build of layer ${w.layer.name} fails`,
+        });
+    } else if (w.ctx.repo.isDirectory(target)) {
+        buildFolder(w, target, namespace, at);
+    } else {
+        addFile(w, target, namespace);
+    }
+}
+
+/**
+ * Without a kustomization.yaml Flux takes every manifest below the folder; sub-folders with
+ * their own are built as such.
+ */
+function buildGenerated(w: LayerWalk, folder: string, namespace: string | undefined): void {
+    for (const file of w.ctx.repo.manifests(folder)) {
+        const owner = ancestorsWithin(folder, path.posix.dirname(file)).find(
+            (d) => kustomizationFile(w.ctx, d) !== undefined,
+        );
+        if (owner !== undefined) buildFolder(w, owner, namespace);
+        else addFile(w, file, namespace);
+    }
 }
 
 /** Folders from just below `root` down to `dir`, outermost first. */

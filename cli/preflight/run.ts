@@ -12,7 +12,7 @@ import { checkSecrets, findSecretDocs } from "./secrets";
 import { checkSopsConfig } from "./sops-config";
 import { offsetOf, Repo } from "./yaml-files";
 
-export interface PreflightInput {
+interface PreflightInput {
     /** The checkout of the GitOps repository. */
     repoDir: string;
     layers: Layer[];
@@ -71,7 +71,7 @@ function dedupe(findings: Finding[]): Finding[] {
 }
 
 /** Finds where a config key path is set in a stack file: `Pulumi.prod.yaml:31`. */
-export function stackKeyLocator(file: string): (p: (string | number)[]) => string | undefined {
+function stackKeyLocator(file: string): (p: (string | number)[]) => string | undefined {
     const lines = new LineCounter();
     const doc: Document = parseDocument(fs.readFileSync(file, "utf8"), { lineCounter: lines });
     return (p) => {

@@ -5,7 +5,7 @@ import { LayerContents } from "./layer-contents";
 import { SecretDoc } from "./secrets";
 import { ruleRecipients } from "./sops-metadata";
 
-export const SOPS_CONFIG = ".sops.yaml";
+const SOPS_CONFIG = ".sops.yaml";
 
 interface CreationRule {
     index: number;
@@ -31,17 +31,35 @@ export function checkSopsConfig(
     const rules = readRules(ctx, findings);
     if (rules === undefined) return findings;
     const secretFiles = [...new Set(secrets.map((s) => s.doc.file))];
-    const firstMatch = (file: string) =>
-        rules.find((r) => r.regex === undefined || r.regex.test(file));
-    const ruleId = (r: CreationRule) =>
-        `creation rule ${r.index + 1}${r.regex ? ` (path_regex ${r.regex.source})` : ""}`;
-    const forStack = (r: CreationRule) =>
-        ctx.recipients === undefined || r.recipients.some((x) => ctx.recipients?.includes(x));
-    const ageKey = keyed(ctx, ["ageKey"]);
+    return [
+        ...findings,
+        ...checkSecretFiles(ctx, rules, secretFiles),
+        ...checkLayerCoverage(ctx, rules, layers, secretFiles),
+    ];
+}
 
+/** The rule sops uses for a new file at `file`: the first whose path_regex matches, if any. */
+function firstMatch(rules: CreationRule[], file: string): CreationRule | undefined {
+    return rules.find((r) => r.regex === undefined || r.regex.test(file));
+}
+
+const ruleId = (r: CreationRule) =>
+    `creation rule ${r.index + 1}${r.regex ? ` (path_regex ${r.regex.source})` : ""}`;
+
+/** Whether a rule encrypts for the stack's key (taken as yes when the key is not known). */
+const forStack = (ctx: PreflightContext, r: CreationRule) =>
+    ctx.recipients === undefined || r.recipients.some((x) => ctx.recipients?.includes(x));
+
+/** Each secret file needs a rule, one that encrypts for the stack's key: errors, one per rule. */
+function checkSecretFiles(
+    ctx: PreflightContext,
+    rules: CreationRule[],
+    secretFiles: string[],
+): Finding[] {
+    const findings: Finding[] = [];
     const wrongRules = new Map<CreationRule, string[]>();
     for (const file of secretFiles) {
-        const rule = firstMatch(file);
+        const rule = firstMatch(rules, file);
         if (rule === undefined) {
             findings.push({
                 severity: "error",
@@ -49,7 +67,7 @@ export function checkSopsConfig(
                 file,
                 message: `no creation rule of ${SOPS_CONFIG} matches this file: sops cannot re-encrypt it without naming the key by hand`,
             });
-        } else if (!forStack(rule)) {
+        } else if (!forStack(ctx, rule)) {
             wrongRules.set(rule, [...(wrongRules.get(rule) ?? []), file]);
         }
     }
@@ -62,14 +80,25 @@ export function checkSopsConfig(
             message:
                 `${ruleId(rule)} encrypts for ${rule.recipients.join(", ") || "no age recipient"}, not for the stack's key ` +
                 `(${ctx.recipients?.join(", ")}); it covers ${files[0]}${files.length > 1 ? ` and ${files.length - 1} more` : ""}`,
-            ...ageKey,
+            ...keyed(ctx, ["ageKey"]),
         });
     }
+    return findings;
+}
+
+/** A layer with no secret yet is checked with the names a new one would have: warnings. */
+function checkLayerCoverage(
+    ctx: PreflightContext,
+    rules: CreationRule[],
+    layers: LayerContents[],
+    secretFiles: string[],
+): Finding[] {
+    const findings: Finding[] = [];
     for (const c of layers) {
         if (secretFiles.some((f) => c.files.includes(f) || f.startsWith(`${c.dir}/`))) continue;
         const probes = ["secret.yaml", "secret.sops.yaml"].map((n) => path.posix.join(c.dir, n));
-        const rule = probes.map(firstMatch).find((r) => r !== undefined);
-        if (rule !== undefined && forStack(rule)) continue;
+        const rule = probes.map((p) => firstMatch(rules, p)).find((r) => r !== undefined);
+        if (rule !== undefined && forStack(ctx, rule)) continue;
         findings.push({
             severity: "warning",
             rule: "sops-config",

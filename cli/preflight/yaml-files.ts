@@ -12,17 +12,17 @@ export interface YamlDoc {
     line(p?: (string | number)[]): number | undefined;
 }
 
-export interface YamlFile {
+interface YamlFile {
     file: string;
     docs: YamlDoc[];
     /** The parser's first complaint, when the file is not valid YAML. */
     error?: { message: string; line?: number };
 }
 
-export const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
+const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
 
 /** Every document of a YAML text, each able to tell the line of any of its nodes. */
-export function parseYaml(file: string, text: string): YamlFile {
+function parseYaml(file: string, text: string): YamlFile {
     const lines = new LineCounter();
     const result: YamlFile = { file, docs: [] };
     const lineAt = (offset: number | undefined) =>

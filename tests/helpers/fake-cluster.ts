@@ -1,4 +1,4 @@
-import { Kube, KubeObject, ObjectRef, refOf } from "../../takeover/kube";
+import { Kube, KubeObject, ObjectRef, refOf } from "../../cli/takeover/kube";
 
 const key = (r: ObjectRef) => `${r.group}|${r.kind}|${r.namespace}|${r.name}`;
 

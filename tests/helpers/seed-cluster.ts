@@ -1,4 +1,4 @@
-import { KubeObject } from "../../takeover/kube";
+import { KubeObject } from "../../cli/takeover/kube";
 
 /**
  * The objects a cluster holds after `flux bootstrap` and the seed's flux-system folder

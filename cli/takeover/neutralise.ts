@@ -1,13 +1,18 @@
-import { TAKEOVER_FIELD_MANAGER } from "../flux/keys";
+import { TAKEOVER_FIELD_MANAGER } from "../../flux/keys";
 import { describeRef, Kube, KubeObject, ManagedFieldsEntry, ObjectRef } from "./kube";
-import { KUSTOMIZE_GROUP, OWNER_LABELS, Plan } from "./plan";
+import { Plan } from "./plan";
+import { KUSTOMIZE_GROUP, kustomizationRef } from "./root";
 
-const KUSTOMIZATION = { group: KUSTOMIZE_GROUP, version: "v1", kind: "Kustomization" };
+/**
+ * The labels kustomize-controller marks applied objects with; its garbage collection only
+ * deletes objects carrying them.
+ */
+const OWNER_LABELS = [`${KUSTOMIZE_GROUP}/name`, `${KUSTOMIZE_GROUP}/namespace`];
 
 /** The field manager kustomize-controller applies with (its default controller name). */
-export const KUSTOMIZE_CONTROLLER_MANAGER = "kustomize-controller";
+const KUSTOMIZE_CONTROLLER_MANAGER = "kustomize-controller";
 
-export interface NeutraliseOptions {
+interface NeutraliseOptions {
     /** How long to wait for kustomize-controller to let go of the deleted root. */
     timeoutMs: number;
     log: (line: string) => void;
@@ -96,7 +101,7 @@ function releaseOwnerLabels(kube: Kube, ref: ObjectRef, root: ObjectRef | undefi
     const [name, namespace] = OWNER_LABELS.map((l) => labels[l]);
     if (name === undefined) return false;
     const isRoot = root !== undefined && name === root.name && namespace === root.namespace;
-    const owner = { ...KUSTOMIZATION, namespace: namespace ?? "", name };
+    const owner = kustomizationRef(namespace ?? "", name);
     if (!isRoot && kube.get(owner) !== undefined) return false;
     kube.mergePatch(ref, {
         metadata: { labels: Object.fromEntries(OWNER_LABELS.map((l) => [l, null])) },
@@ -106,12 +111,12 @@ function releaseOwnerLabels(kube: Kube, ref: ObjectRef, root: ObjectRef | undefi
 
 /**
  * Whether a managedFields entry is one of the previous owners Pulumi replaces:
- * kustomize-controller's applies of the bootstrap, and hand edits with kubectl (the Secrets
- * the seed's users created with `kubectl create secret`; kubectl's managers are all named
+ * kustomize-controller's applies of the bootstrap, and hand edits with kubectl (Secrets made
+ * with `kubectl create secret` next to `flux bootstrap`; kubectl's managers are all named
  * kubectl*, plus before-first-apply for objects made before server-side apply). Status
  * entries are never dropped: the controllers keep writing status.
  */
-export function isPreviousOwner(e: ManagedFieldsEntry): boolean {
+function isPreviousOwner(e: ManagedFieldsEntry): boolean {
     if (e.subresource !== undefined && e.subresource !== "") return false;
     const m = e.manager ?? "";
     if (m === KUSTOMIZE_CONTROLLER_MANAGER) return e.operation === "Apply";

@@ -1,4 +1,4 @@
-import { TAKEOVER_FIELD_MANAGER } from "../flux/keys";
+import { TAKEOVER_FIELD_MANAGER } from "../../flux/keys";
 import { describeRef } from "./kube";
 import { Plan } from "./plan";
 

@@ -1,6 +1,6 @@
 import { DesiredSecret } from "./desired";
+import { Findings, findings } from "./findings";
 import { describeRef, KubeObject, ObjectRef, refOf } from "./kube";
-import type { Plan } from "./plan";
 
 /** Spec fields the API server fills in from the CRD defaults; not a difference from the config. */
 const SERVER_DEFAULTS: Record<string, Record<string, unknown>> = {
@@ -27,47 +27,47 @@ function specDiff(
     return { changed, extra };
 }
 
-/** Records spec changes, and refuses live fields the config does not set. */
+/** The spec fields `pulumi up` changes, and refusals of live fields the config does not set. */
 export function compareSpec(
-    plan: Plan,
     live: KubeObject,
     want: Record<string, unknown>,
     configPrefix: string,
-): void {
+): Findings {
     const { changed, extra } = specDiff(live.kind, live.spec ?? {}, want);
     const name = describeRef(refOf(live));
-    for (const [field, from, to] of changed)
-        plan.changes.push({ object: name, field: `spec.${field}`, from, to });
-    for (const [field, value] of extra) {
+    return findings({
+        changes: changed.map(([field, from, to]) => ({
+            object: name,
+            field: `spec.${field}`,
+            from,
+            to,
+        })),
         // Server-side apply never removes a field nobody owns: after the takeover it would stay for good.
-        plan.refusals.push(
-            `${name} has spec.${field}: ${JSON.stringify(value)}, which ${configPrefix} does not set; after the takeover ` +
+        refusals: extra.map(
+            ([field, value]) =>
+                `${name} has spec.${field}: ${JSON.stringify(value)}, which ${configPrefix} does not set; after the takeover ` +
                 "nothing would remove it: set it in the stack config or remove it from Git first",
-        );
-    }
+        ),
+    });
 }
 
 /**
  * Compares a Secret's data with the stack's values; values are never part of a message.
  * Keys the stack does not declare (`identity.pub` of `flux bootstrap`) and a final newline the
- * stack's value lacks are written away by the takeover before the import (Plan.secretWrites).
+ * stack's value lacks are written away by the takeover before the import (its secretWrites).
  */
-export function compareSecretData(
-    plan: Plan,
-    ref: ObjectRef,
-    live: KubeObject,
-    s: DesiredSecret,
-): void {
+export function compareSecretData(ref: ObjectRef, live: KubeObject, s: DesiredSecret): Findings {
+    const found = findings();
     for (const dataKey of Object.keys(live.data ?? {})) {
         if (dataKey in s.data) continue;
-        plan.secretWrites.push({ ref, dataKey, what: "removed: the stack does not declare it" });
+        found.secretWrites.push({ ref, dataKey, what: "removed: the stack does not declare it" });
     }
     for (const [dataKey, { value, configKey }] of Object.entries(s.data)) {
         const liveValue = live.data?.[dataKey];
         const decoded =
             liveValue === undefined ? undefined : Buffer.from(liveValue, "base64").toString("utf8");
         if (decoded === undefined) {
-            plan.changes.push({
+            found.changes.push({
                 object: describeRef(ref),
                 field: `data.${dataKey}`,
                 from: "(absent)",
@@ -77,7 +77,7 @@ export function compareSecretData(
             // `pulumi config set --secret k < file` drops the file's final newline; kubectl
             // --from-file keeps it. The same credential; age, SSH and known_hosts parsers
             // read it either way.
-            plan.secretWrites.push({
+            found.secretWrites.push({
                 ref,
                 dataKey,
                 value,
@@ -85,12 +85,13 @@ export function compareSecretData(
             });
         } else if (decoded !== value) {
             // Values are never shown: only which key differs and where it comes from.
-            plan.refusals.push(
+            found.refusals.push(
                 `${describeRef(ref)}: data key ${dataKey} differs from ${configKey}; set ${configKey} to the value in the cluster ` +
                     "(or rotate after the takeover), so the takeover changes no credential",
             );
         }
     }
+    return found;
 }
 
 /**
@@ -113,22 +114,20 @@ const REPLACING_FIELDS: Record<string, string[][]> = {
     Secret: [["type"]],
 };
 
-/** Refuses install objects whose live value of a replacing field differs from the stack's. */
-export function compareReplacingFields(
-    plan: Plan,
-    live: KubeObject,
-    want: Record<string, unknown>,
-): void {
+/** Refuses an install object whose live value of a replacing field differs from the stack's. */
+export function compareReplacingFields(live: KubeObject, want: Record<string, unknown>): Findings {
     const at = (o: unknown, path: string[]) =>
         path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o);
+    const found = findings();
     for (const path of REPLACING_FIELDS[live.kind] ?? []) {
         const [from, to] = [at(live, path), at(want, path)];
         if (to === undefined || JSON.stringify(from) === JSON.stringify(to)) continue;
-        plan.refusals.push(
+        found.refusals.push(
             `${describeRef(refOf(live))}: ${path.join(".")} is ${JSON.stringify(from)} in the cluster and ` +
                 `${JSON.stringify(to)} in the stack's install (flux-gitops:flux); @pulumi/kubernetes would replace it, ` +
                 "which the engine refuses for an adopted object: take over with the bootstrap's own manifest " +
                 "(flux.manifest, as docs/takeover.md step 1 says) and change the install afterwards",
         );
     }
+    return found;
 }
