@@ -104,7 +104,7 @@ const patch = z.strictObject(
     { error: INSTALL_EXPECT.patches },
 );
 
-/** The install options of the `flux` key (see components/flux-manifest/build.ts). */
+/** The install options of the `flux` key (see flux/install/build.ts). */
 export const installOptionsShape = {
     sha256: str(/^[0-9a-fA-F]{64}$/, INSTALL_EXPECT.sha256)
         .transform((s) => s.toLowerCase())

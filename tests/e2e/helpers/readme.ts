@@ -17,7 +17,7 @@ export interface DocSection {
 }
 
 /**
- * Where the commands the end-to-end suites run are documented. tests/readme-commands.spec.ts
+ * Where the commands the end-to-end suites run are documented. tests/docs/commands.cli.ts
  * checks in the unit suite that each of these headings exists and holds the expected commands.
  */
 export const DOCUMENTED = {

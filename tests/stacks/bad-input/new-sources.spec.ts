@@ -8,7 +8,7 @@ import { plainCarriers } from "../../helpers/secrets";
 
 /*
  * The bad-input guarantees (secret marking, no credential echo, semantics, CRD
- * validation in tests/flux-crd.spec.ts, checks across sections) hold for the OCI source, the GitHub App
+ * validation in tests/stacks/sections/flux-objects.spec.ts, checks across sections) hold for the OCI source, the GitHub App
  * and CA bundle keys and the install's image pull Secret as for the rest.
  */
 const OCI_URL = "oci://ghcr.io/acme-platform/cluster-gitops";
