@@ -5,7 +5,7 @@ import { readinessAnnotations, ReadinessSettings } from "../flux/readiness";
 import { secretData } from "./secret-data";
 
 /** What a Flux source object and its credentials Secret need. */
-export interface SourceResourceArgs {
+interface SourceResourceArgs {
     namespace: string;
     repositoryName: string;
     secretName: string;

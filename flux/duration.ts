@@ -10,8 +10,8 @@ const UNIT_NANOS: Record<string, bigint> = {
 };
 
 /** Go's time.Duration is an int64 of nanoseconds; longer texts fail to parse in the controllers. */
-export const MAX_DURATION_NANOS = 2n ** 63n - 1n;
-export const MAX_DURATION_TEXT = "2562047h47m16s";
+const MAX_DURATION_NANOS = 2n ** 63n - 1n;
+const MAX_DURATION_TEXT = "2562047h47m16s";
 
 /** Seconds in a duration that matches {@link DURATION_PATTERN}, rounded up to a whole second. */
 export function durationSeconds(duration: string): number {
@@ -29,7 +29,7 @@ export function durationSeconds(duration: string): number {
  * Nanoseconds in a duration that matches {@link DURATION_PATTERN}, as Go's
  * time.ParseDuration counts them (fractions truncated to the nanosecond).
  */
-export function durationNanos(duration: string): bigint {
+function durationNanos(duration: string): bigint {
     let total = 0n;
     for (const m of duration.matchAll(/([0-9]+)(?:\.([0-9]+))?(ms|s|m|h)/g)) {
         const unit = UNIT_NANOS[m[3]];

@@ -19,7 +19,7 @@ export type GitAuth<S> =
 export type GitAuthKind = GitAuth<unknown>["kind"];
 
 /** One credential: its field in GitAuth, its key in the auth Secret, and the stack's secret config key. */
-export interface GitAuthField {
+interface GitAuthField {
     field: string;
     dataKey: string;
     configKey: string;
@@ -57,7 +57,7 @@ export const GIT_AUTH: Record<GitAuthKind, readonly GitAuthField[]> = {
 };
 
 /** The auth Secret's key for the CA bundle an https:// server's certificate is verified with. */
-export const CA_DATA_KEY = "ca.crt";
+const CA_DATA_KEY = "ca.crt";
 
 /** The Git source Flux syncs from (gotk-sync.yaml); `S` as in GitAuth. */
 export interface GitSettings<S> {

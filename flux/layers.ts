@@ -1,5 +1,7 @@
+import * as path from "path";
+
 /** A `healthChecks` entry of a Flux Kustomization. */
-export interface HealthCheckRef {
+interface HealthCheckRef {
     apiVersion: string;
     kind: string;
     name: string;
@@ -10,7 +12,7 @@ export const KUSTOMIZATION_API_VERSION = "kustomize.toolkit.fluxcd.io/v1";
 
 /** Values of a Kustomization's `spec.deletionPolicy`. */
 export const DELETION_POLICIES = ["MirrorPrune", "Delete", "WaitForTermination", "Orphan"] as const;
-export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
+type DeletionPolicy = (typeof DELETION_POLICIES)[number];
 
 /** Everything a stack can say about one layer (a Flux Kustomization). */
 export interface LayerSettings {
@@ -94,4 +96,10 @@ export function buildKustomizationSpec(layer: Layer, ctx: LayerContext): Record<
     if (layer.targetNamespace !== undefined) spec.targetNamespace = layer.targetNamespace;
     if (layer.substitute !== undefined) spec.postBuild = { substitute: { ...layer.substitute } };
     return spec;
+}
+
+/** A layer's path as a repository-relative directory (`./gitops/apps/` → `gitops/apps`, `./` → ``). */
+export function layerDir(layerPath: string): string {
+    const n = path.posix.normalize(layerPath.replace(/\\/g, "/")).replace(/\/+$/, "");
+    return n === "." ? "" : n.replace(/^\.\//, "");
 }

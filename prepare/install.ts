@@ -19,7 +19,7 @@ import { FluxSettings } from "../stacks/types";
 import { checkFluxUpgrade } from "./upgrade-check";
 
 /** The install's objects, or the problems that stop them from being built. */
-export interface BuiltInstall {
+interface BuiltInstall {
     /** Unset when there are problems; empty when an offline command did not download the manifest. */
     objects?: KubeObject[];
     problems: ConfigProblem[];

@@ -1,4 +1,4 @@
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import * as pulumi from "@pulumi/pulumi";
 import { LiveCrd } from "../flux/install";
 
@@ -7,6 +7,14 @@ import { LiveCrd } from "../flux/install";
  * other Flux CRD there with the number of its objects.
  */
 export type LiveCrdReader = (names: string[]) => Promise<LiveCrd[]>;
+
+/**
+ * The Kubernetes client, loaded on first use: the offline commands and the unit tests, which
+ * never read the cluster, do not pay for loading it.
+ */
+function client(): typeof k8s {
+    return require("@kubernetes/client-node") as typeof k8s;
+}
 
 /** The label every object of a Flux release carries. */
 const FLUX_SELECTOR = "app.kubernetes.io/part-of=flux";
@@ -17,6 +25,7 @@ const FLUX_SELECTOR = "app.kubernetes.io/part-of=flux";
  * KUBECONFIG or ~/.kube/config, as the provider resolves it.
  */
 function kubeConfig(): k8s.KubeConfig {
+    const k8s = client();
     const cfg = new pulumi.Config("kubernetes");
     const kc = new k8s.KubeConfig();
     const explicit = cfg.get("kubeconfig");
@@ -29,9 +38,9 @@ function kubeConfig(): k8s.KubeConfig {
 }
 
 /** Reads CRDs through the Kubernetes API (no kubectl): one GET per name, one labelled LIST, in parallel. */
-export const readLiveCrdsFromCluster: LiveCrdReader = async (names) => {
+const readLiveCrdsFromCluster: LiveCrdReader = async (names) => {
     const kc = kubeConfig();
-    const api = kc.makeApiClient(k8s.ApiextensionsV1Api);
+    const api = kc.makeApiClient(client().ApiextensionsV1Api);
     const [named, flux] = await Promise.all([
         Promise.all(
             names.map(async (name) => {
@@ -46,7 +55,7 @@ export const readLiveCrdsFromCluster: LiveCrdReader = async (names) => {
         ),
         api.listCustomResourceDefinition({ labelSelector: FLUX_SELECTOR }),
     ]);
-    const objects = kc.makeApiClient(k8s.CustomObjectsApi);
+    const objects = kc.makeApiClient(client().CustomObjectsApi);
     const others = await Promise.all(
         flux.items
             .filter((crd) => !names.includes(crd.metadata?.name ?? ""))

@@ -23,12 +23,3 @@ export function keyed(
 ): Pick<Finding, "key" | "keyAt"> {
     return { key: configKey(p), keyAt: ctx.keyAt(p) };
 }
-
-/** A layer's path as a repository-relative directory (`./gitops/apps/` → `gitops/apps`, `./` → ``). */
-export function layerDir(layerPath: string): string {
-    const p = layerPath
-        .replace(/\\/g, "/")
-        .replace(/^(\.\/)+/, "")
-        .replace(/\/+$/, "");
-    return p === "." ? "" : p;
-}

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { Layer } from "../../flux/layers";
-import { keyed, layerDir, PreflightContext } from "./context";
+import { layerDir } from "../../flux/layers";
+import { keyed, PreflightContext } from "./context";
 import { Finding } from "./findings";
 import { isObject, YamlDoc } from "./yaml-files";
 

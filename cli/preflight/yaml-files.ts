@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { splitApiVersion } from "../../flux/keys";
 import { Document, isMap, isPair, LineCounter, parseAllDocuments } from "yaml";
 
 /** One YAML document of a repository file, with a way back to its lines. */
@@ -114,6 +115,5 @@ export function isObject(v: any): boolean {
 
 /** The API group of an apiVersion (`helm.toolkit.fluxcd.io/v2` → `helm.toolkit.fluxcd.io`, `v1` → ``). */
 export function apiGroup(apiVersion: string): string {
-    const i = apiVersion.lastIndexOf("/");
-    return i < 0 ? "" : apiVersion.slice(0, i);
+    return splitApiVersion(apiVersion).group;
 }

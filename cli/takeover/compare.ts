@@ -1,3 +1,4 @@
+import { REPLACING_FIELDS, valueAt } from "../../flux/replacing-fields";
 import { DesiredSecret } from "./desired";
 import { Findings, findings } from "./findings";
 import { describeRef, KubeObject, ObjectRef, refOf } from "./kube";
@@ -94,33 +95,11 @@ export function compareSecretData(ref: ObjectRef, live: KubeObject, s: DesiredSe
     return found;
 }
 
-/**
- * Fields of the install's objects that @pulumi/kubernetes cannot change in place (it replaces
- * the object), by kind: the engine refuses to replace an imported object, so a difference there
- * would stop the takeover's `pulumi up` after the root is gone. Found here, it stops it before.
- * A Service's cluster IP is not among them: the install ignores changes to it.
- */
-const REPLACING_FIELDS: Record<string, string[][]> = {
-    Deployment: [["spec", "selector"]],
-    DaemonSet: [["spec", "selector"]],
-    StatefulSet: [
-        ["spec", "selector"],
-        ["spec", "serviceName"],
-        ["spec", "podManagementPolicy"],
-        ["spec", "volumeClaimTemplates"],
-    ],
-    RoleBinding: [["roleRef"]],
-    ClusterRoleBinding: [["roleRef"]],
-    Secret: [["type"]],
-};
-
 /** Refuses an install object whose live value of a replacing field differs from the stack's. */
 export function compareReplacingFields(live: KubeObject, want: Record<string, unknown>): Findings {
-    const at = (o: unknown, path: string[]) =>
-        path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o);
     const found = findings();
     for (const path of REPLACING_FIELDS[live.kind] ?? []) {
-        const [from, to] = [at(live, path), at(want, path)];
+        const [from, to] = [valueAt(live, path), valueAt(want, path)];
         if (to === undefined || JSON.stringify(from) === JSON.stringify(to)) continue;
         found.refusals.push(
             `${describeRef(refOf(live))}: ${path.join(".")} is ${JSON.stringify(from)} in the cluster and ` +

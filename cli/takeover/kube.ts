@@ -1,4 +1,5 @@
 import { execFileSync } from "child_process";
+import { objectKey, splitApiVersion } from "../../flux/keys";
 
 /** A Kubernetes object as the API returns it (only what the takeover reads is typed). */
 export interface KubeObject {
@@ -34,12 +35,8 @@ export interface ObjectRef {
 }
 
 export function refOf(o: KubeObject): ObjectRef {
-    const [group, version] = o.apiVersion.includes("/")
-        ? o.apiVersion.split("/")
-        : ["", o.apiVersion];
     return {
-        group,
-        version,
+        ...splitApiVersion(o.apiVersion),
         kind: o.kind,
         namespace: o.metadata.namespace ?? "",
         name: o.metadata.name,
@@ -47,9 +44,7 @@ export function refOf(o: KubeObject): ObjectRef {
 }
 
 /** `Kind namespace/name` (or `Kind name` when cluster-scoped), for messages. */
-export function describeRef(r: ObjectRef): string {
-    return r.namespace === "" ? `${r.kind} ${r.name}` : `${r.kind} ${r.namespace}/${r.name}`;
-}
+export const describeRef: (r: ObjectRef) => string = objectKey;
 
 /** The cluster operations the takeover needs; a fake in unit tests, kubectl for real. */
 export interface Kube {

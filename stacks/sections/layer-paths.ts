@@ -1,12 +1,5 @@
-import * as path from "path";
-import { Layer } from "../../flux/layers";
+import { Layer, layerDir } from "../../flux/layers";
 import { SectionContext } from "./context";
-
-/** `gitops/apps` for `./gitops/apps/`; the repository root is "". */
-function normalise(p: string): string {
-    const n = path.posix.normalize(p).replace(/\/+$/, "");
-    return n === "." ? "" : n.replace(/^\.\//, "");
-}
 
 /** Whether deleting the layer's Kustomization makes Flux delete what it applied. */
 function deletesOnRemoval(l: Layer): boolean {
@@ -28,7 +21,7 @@ function deletesOnRemoval(l: Layer): boolean {
  * undo a layer's Orphan promise (its databases survive its deletion).
  */
 export function checkLayerPaths(ctx: SectionContext, layers: Layer[]): void {
-    const paths = layers.map((l) => normalise(l.path));
+    const paths = layers.map((l) => layerDir(l.path));
     for (const [i, outer] of layers.entries()) {
         const contained: Layer[] = [];
         for (const [j, inner] of layers.entries()) {

@@ -3,12 +3,12 @@ import {
     buildInstallObjects,
     droppedCrdRefusal,
     droppedCrdsWithObjects,
-    installChanges,
     KubeObject,
     servedVersions,
     storedVersionConflicts,
     storedVersionRefusal,
 } from "../../flux/install";
+import { installChanges } from "../helpers/install-changes";
 import { UpgradeRefusedError } from "../../stacks";
 import { P, stackWithSecrets, withValue } from "../helpers/fixtures";
 import { crd, syntheticInstallManifest, syntheticInstallObjects } from "../helpers/flux-manifest";
