@@ -71,9 +71,9 @@ async function main(argv: string[]): Promise<number> {
         layers: stack.parsed.layers,
         recipients,
         source: {
-            ...(stack.parsed.oci !== undefined
-                ? { kind: "OCIRepository" as const, name: stack.parsed.oci.repositoryName }
-                : { kind: "GitRepository" as const, name: stack.parsed.git!.repositoryName }),
+            ...(stack.parsed.source.kind === "oci"
+                ? { kind: "OCIRepository" as const, name: stack.parsed.source.oci.repositoryName }
+                : { kind: "GitRepository" as const, name: stack.parsed.source.git.repositoryName }),
             namespace: stack.parsed.flux.namespace,
         },
         stackFile: stack.file,

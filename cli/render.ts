@@ -39,9 +39,9 @@ export async function renderStack(
     return renderFiles(
         run,
         describeFlux(offline.parsed.flux),
-        offline.parsed.oci !== undefined
-            ? { kind: "OCIRepository", name: offline.parsed.oci.repositoryName }
-            : { kind: "GitRepository", name: offline.parsed.git!.repositoryName },
+        offline.parsed.source.kind === "oci"
+            ? { kind: "OCIRepository", name: offline.parsed.source.oci.repositoryName }
+            : { kind: "GitRepository", name: offline.parsed.source.git.repositoryName },
     );
 }
 

@@ -11,7 +11,7 @@ const UNIT_NANOS: Record<string, bigint> = {
 
 /** Go's time.Duration is an int64 of nanoseconds; longer texts fail to parse in the controllers. */
 const MAX_DURATION_NANOS = 2n ** 63n - 1n;
-const MAX_DURATION_TEXT = "2562047h47m16s";
+export const MAX_DURATION_TEXT = "2562047h47m16s";
 
 /** Seconds in a duration that matches {@link DURATION_PATTERN}, rounded up to a whole second. */
 export function durationSeconds(duration: string): number {

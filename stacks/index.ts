@@ -1,3 +1,4 @@
+/** The per-environment stack configuration, validation only: each stack's config read, checked and typed. */
 export * from "./defaults";
 export * from "./errors";
 export * from "./load";
@@ -5,11 +6,11 @@ export {
     checkGitUrl,
     configKey,
     parseStackConfig,
-    ParsedConfig,
     RawConfig,
     RawValue,
     SECRET_KEYS,
 } from "./parse";
+export { ParsedConfig } from "./parsed";
 export * from "./types";
 export { durationSeconds, DURATION_PATTERN } from "../flux/duration";
 export { checkFluxUpgrade, UpgradeRefusedError } from "../prepare/upgrade-check";

@@ -2,10 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { PROJECT } from "./defaults";
 import { ConfigError, formatWarning } from "./errors";
-import { ParsedConfig, parseStackConfig, RawConfig } from "./parse";
+import { parseStackConfig, RawConfig } from "./parse";
+import { ParsedConfig } from "./parsed";
 import { GIT_AUTH } from "../flux/git";
+import { ParsedGit } from "./sections/git";
+import { ParsedOci } from "./sections/oci";
 import { SecretKey } from "./sections/secrets";
-import { GitAuth, GitSettings, StackConfig } from "./types";
+import { GitAuth, GitSettings, OciSettings, StackConfig } from "./types";
 
 /**
  * The raw config of the running stack: every `flux-gitops:*` key, structured
@@ -53,11 +56,12 @@ export async function loadStackConfig(raw: RawConfig = readRawConfig()): Promise
     return toStackConfig(result.config);
 }
 
+type Secret = (v: string | undefined) => pulumi.Output<string>;
+
 /** Wraps every confidential value as a Pulumi secret, so it is encrypted in state and masked in output. */
 export function toStackConfig(c: ParsedConfig): StackConfig {
-    const s = (v: string | undefined) => pulumi.secret(v ?? "");
+    const s: Secret = (v) => pulumi.secret(v ?? "");
     const { pullSecret, ...flux } = c.flux;
-    const oci = c.oci;
     return {
         flux: {
             ...flux,
@@ -69,18 +73,9 @@ export function toStackConfig(c: ParsedConfig): StackConfig {
             }),
         },
         source:
-            oci !== undefined
-                ? {
-                      kind: "oci",
-                      oci: {
-                          ...oci,
-                          dockerConfigJson:
-                              oci.dockerConfigJson === undefined
-                                  ? undefined
-                                  : s(oci.dockerConfigJson),
-                      },
-                  }
-                : { kind: "git", git: toGitSettings(c.git!, s) },
+            c.source.kind === "oci"
+                ? { kind: "oci", oci: toOciSettings(c.source.oci, s) }
+                : { kind: "git", git: toGitSettings(c.source.git, s) },
         sops: {
             secretName: c.sops.secretName,
             ageKey: s(c.sops.ageKey),
@@ -92,10 +87,13 @@ export function toStackConfig(c: ParsedConfig): StackConfig {
     };
 }
 
-function toGitSettings(
-    g: NonNullable<ParsedConfig["git"]>,
-    s: (v: string | undefined) => pulumi.Output<string>,
-): GitSettings {
+function toOciSettings(oci: ParsedOci, s: Secret): OciSettings {
+    const dockerConfigJson =
+        oci.dockerConfigJson === undefined ? undefined : s(oci.dockerConfigJson);
+    return { ...oci, dockerConfigJson };
+}
+
+function toGitSettings(g: ParsedGit, s: Secret): GitSettings {
     // Each credential of the kind, from its secret config key, as a Pulumi secret.
     const fields = GIT_AUTH[g.auth].map((f) => [
         f.field,

@@ -1,46 +1,31 @@
+import { readinessSchema } from "./config-schema";
 import { ConfigProblem, ConfigWarning } from "./errors";
+import { ParsedConfig, ParsedSource } from "./parsed";
 import { configKey, Problems, SECTION_KEYS } from "./problems";
 import { RawConfig } from "./raw";
 import { checkAcrossSections } from "./sections/across";
 import { SectionContext } from "./sections/context";
 import { checkFluxObjects } from "./sections/flux-objects";
-import { parseFlux, ParsedFlux } from "./sections/flux";
-import { parseGit, ParsedGit } from "./sections/git";
+import { parseFlux } from "./sections/flux";
+import { parseGit } from "./sections/git";
 import { parseLayers } from "./sections/layers";
-import { parseOci, ParsedOci } from "./sections/oci";
+import { parseOci } from "./sections/oci";
 import { parseReadiness } from "./sections/readiness";
 import { SECRET_KEYS, SecretKey, secretProblem } from "./sections/secrets";
-import { parseSops, SopsSettings } from "./sections/sops";
+import { parseSops } from "./sections/sops";
 import { parseTakeover } from "./sections/takeover";
-import * as d from "./defaults";
-import { Layer } from "../flux/layers";
-import { ReadinessSettings } from "../flux/readiness";
 
 export { RawConfig, RawValue } from "./raw";
 export { SECRET_KEYS } from "./sections/secrets";
 export { checkGitUrl } from "./sections/git-url";
 export { configKey };
 
-/** Validated settings with secrets still as plain strings; the loader wraps them as Pulumi secrets. */
-export interface ParsedConfig {
-    flux: ParsedFlux;
-    /** Unset when `oci` is the source. */
-    git?: ParsedGit;
-    /** Set instead of `git` for an OCI source. */
-    oci?: ParsedOci;
-    sops: SopsSettings;
-    readiness: ReadinessSettings;
-    layers: Layer[];
-    /** Objects the next `pulumi up` imports (`Kind namespace/name`); empty when none. */
-    takeover: string[];
-}
-
-export type ParseResult =
+type ParseResult =
     | { ok: true; config: ParsedConfig; warnings: ConfigWarning[] }
     | { ok: false; problems: ConfigProblem[] };
 
 /** Options that make parsing independent of the process (tests, previews from another directory). */
-export interface ParseOptions {
+interface ParseOptions {
     /** Directory that relative manifest paths are resolved against. Default: the working directory. */
     baseDir?: string;
 }
@@ -60,18 +45,15 @@ export async function parseStackConfig(
     };
     checkKnownKeys(ctx);
     const flux = await parseFlux(ctx);
-    // One source for the layers: an OCIRepository when `oci` is set, else the GitRepository.
-    const useOci = ctx.raw.oci !== undefined;
-    const oci = useOci ? parseOci(ctx) : undefined;
-    const git = useOci ? undefined : parseGit(ctx);
-    checkOtherSourceKeys(ctx, useOci ? "oci" : "git");
+    const source = parseSource(ctx);
     const sops = await parseSops(ctx);
     const readiness = parseReadiness(ctx);
-    const layers = parseLayers(ctx, readiness?.timeout ?? d.DEFAULT_READINESS_TIMEOUT);
+    // Layers without a readinessTimeout wait as long as `readiness.timeout`, or its default.
+    const layers = parseLayers(ctx, (readiness ?? readinessSchema.parse({})).timeout);
     const takeover = parseTakeover(ctx);
     if (
         flux === undefined ||
-        (useOci ? oci === undefined : git === undefined) ||
+        source === undefined ||
         sops === undefined ||
         readiness === undefined ||
         layers === undefined ||
@@ -79,24 +61,24 @@ export async function parseStackConfig(
     ) {
         return { ok: false, problems: ctx.problems.sorted() };
     }
-    checkAcrossSections(ctx, { flux, git, oci, sops, readiness, layers });
+    const config: ParsedConfig = { flux, source, sops, readiness, layers, takeover };
+    checkAcrossSections(ctx, config);
     if (ctx.problems.count === 0) {
-        checkFluxObjects(ctx, { git, oci, sopsSecretName: sops.secretName, layers });
+        checkFluxObjects(ctx, { source, sopsSecretName: sops.secretName, layers });
     }
     if (ctx.problems.count > 0) return { ok: false, problems: ctx.problems.sorted() };
-    return {
-        ok: true,
-        config: {
-            flux,
-            ...(git !== undefined && { git }),
-            ...(oci !== undefined && { oci }),
-            sops,
-            readiness,
-            layers,
-            takeover,
-        },
-        warnings: ctx.problems.warnings,
-    };
+    return { ok: true, config, warnings: ctx.problems.warnings };
+}
+
+/** One source for the layers: an OCIRepository when `oci` is set, else the GitRepository. */
+function parseSource(ctx: SectionContext): ParsedSource | undefined {
+    const useOci = ctx.raw.oci !== undefined;
+    const oci = useOci ? parseOci(ctx) : undefined;
+    const git = useOci ? undefined : parseGit(ctx);
+    checkOtherSourceKeys(ctx, useOci ? "oci" : "git");
+    if (oci !== undefined) return { kind: "oci", oci };
+    if (git !== undefined) return { kind: "git", git };
+    return undefined;
 }
 
 /** The secret keys of the source the stack does not use would otherwise be silently ignored. */

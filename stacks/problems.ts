@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SECTION_SCHEMAS } from "./config-schema";
 import { PROJECT } from "./defaults";
 import { ConfigProblem, ConfigWarning } from "./errors";
 import { RawConfig } from "./raw";
@@ -98,8 +99,8 @@ export class Problems {
 const byKey = (a: { key: string }, b: { key: string }) =>
     a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 
-/** Every top-level key the program reads. */
-export const SECTION_KEYS = ["flux", "git", "oci", "sops", "readiness", "layers"] as const;
+/** Every structured key the program reads. */
+export const SECTION_KEYS = Object.keys(SECTION_SCHEMAS) as (keyof typeof SECTION_SCHEMAS)[];
 const KNOWN_KEYS = new Set<string>([...SECTION_KEYS, ...Object.keys(SECRET_KEYS), "takeover"]);
 
 /** Fields that hold URLs, whose user-info and query may carry credentials. */

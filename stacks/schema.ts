@@ -1,10 +1,14 @@
 import { z } from "zod";
 import { DURATION_PATTERN, durationRangeProblem } from "../flux/duration";
-import { installOptionsShape } from "./flux-install-schema";
-import { describeFluxReleases, knownFluxRelease } from "./flux-releases";
-import { refNameProblem } from "./git-ref";
-import { semverRangeProblem } from "./semver-range";
+import { describeFluxReleases } from "./flux-releases";
 import { DELETION_POLICIES } from "../flux/layers";
+
+/**
+ * The vocabulary the section schemas (`*-schema.ts`) are written in: the kinds
+ * of value a field can hold, each with the text its error messages give as the
+ * expected form, and `field()`, which attaches a field's documentation to its
+ * schema so that docs/configuration.md is generated from the declaration.
+ */
 
 /** What each kind of value must look like; these texts end up in error messages. */
 export const EXPECT = {
@@ -34,11 +38,39 @@ export const EXPECT = {
     layers: "a map of layer name to layer settings",
 } as const;
 
+/**
+ * A field's entry in the config reference. The Default column comes from the
+ * schema's `.default()`; `default` is for what no schema default can say (a
+ * default derived from another field, or Flux's own when the field is unset).
+ */
+export type FieldDoc = {
+    /** The Description column. */
+    description: string;
+    /** The Type column, when the kind of value (`duration`, `boolean`, …) does not say enough. */
+    type?: string;
+    /** Markdown after "Example: ". */
+    example?: string;
+    /** The Default column, when the schema has no `.default()` or says it better in words. */
+    default?: string;
+    /** For a map of names: how the reference writes an entry's key, e.g. `<controller>`. */
+    entry?: string;
+};
+
+/** `schema` with its documentation: the one place a field is declared. */
+export const field = <T extends z.ZodType>(schema: T, doc: FieldDoc): T => schema.meta(doc);
+
+/** A kind of value, named for the Type column of the fields of that kind. */
+const kind = <T extends z.ZodType>(schema: T, type: string): T => schema.meta({ type });
+
+/** The documentation of a field or kind declared with `field()` or `kind()`. */
+export const docOf = (schema: z.ZodType): Partial<FieldDoc> | undefined =>
+    z.globalRegistry.get(schema) as Partial<FieldDoc> | undefined;
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const VAR_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 
-const pattern = (re: RegExp, expected: string, max?: number) => {
+/** A string matching `re` (and at most `max` long); every failure says `expected`. */
+export const pattern = (re: RegExp, expected: string, max?: number) => {
     let s = z.string({ error: expected }).regex(re, { error: expected });
     if (max !== undefined) {
         s = s.max(max, { error: expected });
@@ -57,108 +89,29 @@ export const checked = (expected: string, check: (v: string) => string | undefin
         ctx.addIssue({ code: "custom", message: why === "" ? expected : `${expected}; ${why}` });
     });
 
-export const duration = checked(EXPECT.duration, (v) =>
-    DURATION_PATTERN.test(v) ? durationRangeProblem(v) : "",
+export const duration = kind(
+    checked(EXPECT.duration, (v) => (DURATION_PATTERN.test(v) ? durationRangeProblem(v) : "")),
+    "duration",
 );
-export const dnsLabel = pattern(DNS_LABEL, EXPECT.label, 63);
-export const dnsSubdomain = pattern(DNS_SUBDOMAIN, EXPECT.subdomain, 253);
-const bool = z.boolean({ error: EXPECT.boolean });
-const obj = <T extends z.core.$ZodLooseShape>(shape: T) =>
+export const dnsLabel = kind(pattern(DNS_LABEL, EXPECT.label, 63), "DNS-1123 label");
+export const dnsSubdomain = kind(
+    pattern(DNS_SUBDOMAIN, EXPECT.subdomain, 253),
+    "DNS-1123 subdomain",
+);
+export const bool = kind(z.boolean({ error: EXPECT.boolean }), "boolean");
+
+/** A section or nested map: unknown keys are problems of their own. */
+export const obj = <T extends z.core.$ZodLooseShape>(shape: T) =>
     z.strictObject(shape, { error: EXPECT.object });
 
 /** A path inside the Git source: relative, no parent segments. */
-export const repoPath = z
-    .string({ error: EXPECT.path })
-    .min(1, { error: EXPECT.path })
-    .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), { error: EXPECT.path });
+export const repoPath = kind(
+    z
+        .string({ error: EXPECT.path })
+        .min(1, { error: EXPECT.path })
+        .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), { error: EXPECT.path }),
+    "path relative to the repository root, no `..`",
+);
 
-export const fluxSchema = obj({
-    version: z
-        .string({ error: EXPECT.fluxVersion })
-        .refine((v) => knownFluxRelease(v) !== undefined, { error: EXPECT.fluxVersion })
-        .transform((v) => knownFluxRelease(v) as string)
-        .optional(),
-    namespace: dnsLabel.optional(),
-    keepOnDestroy: bool.optional(),
-    manifest: z
-        .string({ error: EXPECT.manifest })
-        .min(1, { error: EXPECT.manifest })
-        .refine((m) => !/^[a-z]+:\/\//i.test(m) || m.startsWith("https://"), {
-            error: EXPECT.manifest,
-        })
-        .optional(),
-    ...installOptionsShape,
-});
-
-export const gitRefSchema = obj({
-    branch: checked(EXPECT.branch, (v) => refNameProblem(v, "branch")).optional(),
-    tag: checked(EXPECT.tag, (v) => refNameProblem(v, "tag")).optional(),
-    semver: checked(EXPECT.semver, semverRangeProblem).optional(),
-    commit: pattern(/^([0-9a-f]{40}|[0-9a-f]{64})$/, EXPECT.commit).optional(),
-    name: checked(EXPECT.refName, (v) => refNameProblem(v, "name")).optional(),
-}).refine((r) => Object.values(r).filter((v) => v !== undefined).length === 1, {
-    error: EXPECT.gitRef,
-});
-
-export const gitSchema = obj({
-    url: z.string({ error: EXPECT.gitUrl }).optional(),
-    ref: gitRefSchema.optional(),
-    interval: duration.optional(),
-    auth: z.enum(["ssh", "basic", "bearer", "none"], { error: EXPECT.gitAuth }).optional(),
-    provider: z.enum(["generic", "github"], { error: EXPECT.gitProvider }).optional(),
-    repositoryName: dnsSubdomain.optional(),
-    secretName: dnsSubdomain.optional(),
-});
-
-export const sopsSchema = obj({
-    secretName: dnsSubdomain.optional(),
-});
-
-export const readinessSchema = obj({
-    enabled: bool.optional(),
-    timeout: duration.optional(),
-});
-
-export const healthCheckSchema = obj({
-    apiVersion: pattern(
-        /^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?$/,
-        EXPECT.apiVersion,
-    ).optional(),
-    kind: pattern(/^[A-Z][A-Za-z0-9]*$/, EXPECT.kind).optional(),
-    name: dnsSubdomain,
-    namespace: dnsLabel,
-});
-
-/** A stack's settings for one layer; every field optional, merged over the seed's defaults. */
-export const layerSchema = obj({
-    enabled: bool.optional(),
-    path: repoPath.optional(),
-    interval: duration.optional(),
-    prune: bool.optional(),
-    dependsOn: z.array(dnsLabel, { error: EXPECT.stringList }).optional(),
-    healthChecks: z
-        .array(healthCheckSchema, { error: "a list of {apiVersion, kind, name, namespace}" })
-        .optional(),
-    timeout: duration.optional(),
-    retryInterval: duration.optional(),
-    wait: bool.optional(),
-    deletionPolicy: z.enum(DELETION_POLICIES, { error: EXPECT.deletionPolicy }).optional(),
-    suspend: bool.optional(),
-    targetNamespace: dnsLabel.optional(),
-    substitute: z
-        .record(
-            z.string().regex(VAR_NAME, { error: EXPECT.substitute }),
-            z.string({ error: EXPECT.substitute }),
-            {
-                error: EXPECT.substitute,
-            },
-        )
-        .optional(),
-    readinessTimeout: duration.optional(),
-});
-
-export const layersSchema = z.record(dnsLabel, layerSchema, { error: EXPECT.layers });
-
-export type FluxInput = z.output<typeof fluxSchema>;
-export type GitInput = z.output<typeof gitSchema>;
-export type LayerInput = z.output<typeof layerSchema>;
+/** Compile-time check that a schema's output fits the model type it feeds (a no-op at run time). */
+export function fits<_Output extends Model, Model>(): void {}

@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { GitAuth as FluxGitAuth, GitSettings as FluxGitSettings } from "../flux/git";
-import { FluxPullSecret, InstallOptions } from "../flux/install";
+import { FluxPullSecret } from "../flux/install";
 import { OciSettings as FluxOciSettings } from "../flux/oci";
 import { Layer } from "../flux/layers";
 import { ReadinessSettings } from "../flux/readiness";
+import { fluxSchema, InstallFields } from "./flux-schema";
 
 /** Credentials for the Git source, as Pulumi secrets. */
 export type GitAuth = FluxGitAuth<pulumi.Output<string>>;
@@ -14,16 +16,13 @@ export type GitSettings = FluxGitSettings<pulumi.Output<string>>;
 /** The OCI source, its pull Secret's content as a Pulumi secret. */
 export type OciSettings = FluxOciSettings<pulumi.Output<string>>;
 
-/** The Flux release and where it is installed from. */
-export interface FluxSettings {
-    /** Flux release, e.g. `v2.9.5`. Informational when `manifest` is a local file. */
-    version: string;
-    /** Namespace the manifest installs the controllers into; every other Flux object goes there too. */
-    namespace: string;
-    /** URL or local file path of the install manifest (`flux install --export`, or the release's install.yaml). */
+/** The Flux release and where it is installed from (fields as stacks/flux-schema.ts declares them). */
+export type FluxSettings = Pick<
+    z.output<typeof fluxSchema>,
+    "version" | "namespace" | "keepOnDestroy" | "sha256"
+> & {
+    /** `flux.manifest` as the stack sets it, or the release's install.yaml. */
     manifest: string;
-    /** Leave the controllers and CRDs in the cluster when the stack is destroyed. */
-    keepOnDestroy: boolean;
     /**
      * Set when the config key this comes from is stored as a secret (`pulumi
      * config set --secret`, also with `--path` for one field: Pulumi then marks
@@ -31,11 +30,9 @@ export interface FluxSettings {
      * Kubernetes shows to anyone who can list objects stay plain.
      */
     confidential?: boolean;
-    /** The manifest's pinned sha256, when the stack pins one. */
-    sha256?: string;
     /** How the install differs from the manifest as published. */
-    options: InstallOptions;
-}
+    options: InstallFields;
+};
 
 /** The validated configuration of one stack: everything the components need. */
 export interface StackConfig {

@@ -37,7 +37,7 @@ export interface Desired {
     layers: { name: string; spec: Record<string, unknown> }[];
 }
 
-type DesiredGit = NonNullable<ParsedConfig["git"]>;
+type DesiredGit = Extract<ParsedConfig["source"], { kind: "git" }>["git"];
 
 /** The stack's declarations, built with the components' own spec builders. */
 export function desiredState(c: ParsedConfig, install: KubeObject[]): Desired {
@@ -68,13 +68,13 @@ export function desiredState(c: ParsedConfig, install: KubeObject[]): Desired {
  * nothing to adopt there.
  */
 function gitSource(c: ParsedConfig): DesiredGit {
-    if (c.git === undefined) {
+    if (c.source.kind !== "git") {
         throw new Error(
             "the stack's layers use `flux-gitops:oci` as their source; a cluster bootstrapped with " +
                 "`flux bootstrap` syncs from Git: set `flux-gitops:git` for the takeover",
         );
     }
-    return c.git;
+    return c.source.git;
 }
 
 /** The sops-age Secret, and the Git auth Secret when the auth kind has data. */

@@ -1,19 +1,15 @@
-import type { ParsedConfig } from "../parse";
+import { ParsedConfig } from "../parsed";
 import { configKey } from "../problems";
 import { durationSeconds } from "../../flux/duration";
 import { Layer } from "../../flux/layers";
 import { ReadinessSettings } from "../../flux/readiness";
 import { SectionContext } from "./context";
-import { ParsedFlux } from "./flux";
-import { ParsedGit } from "./git";
-import { ParsedOci } from "./oci";
-import { SopsSettings } from "./sops";
 
 /** Longer than this, a `pulumi up` waiting for something that never gets Ready looks hung. */
 const LONGEST_SENSIBLE_WAIT_SECONDS = 6 * 3600;
 
 /** What only shows when sections are put together; each section is valid on its own here. */
-export function checkAcrossSections(ctx: SectionContext, s: Omit<ParsedConfig, "takeover">): void {
+export function checkAcrossSections(ctx: SectionContext, s: ParsedConfig): void {
     checkSecretNames(ctx, s);
     const orphans = s.layers
         .filter((l) => l.deletionPolicy === "Orphan")
@@ -39,16 +35,20 @@ export function checkAcrossSections(ctx: SectionContext, s: Omit<ParsedConfig, "
  */
 function checkSecretNames(
     ctx: SectionContext,
-    s: { flux: ParsedFlux; git?: ParsedGit; oci?: ParsedOci; sops: SopsSettings },
+    s: Pick<ParsedConfig, "flux" | "source" | "sops">,
 ): void {
     const named: { key: [string, string]; name: string }[] = [
         { key: ["sops", "secretName"], name: s.sops.secretName },
     ];
-    if (s.git !== undefined && (s.git.auth !== "none" || s.git.caBundle !== undefined)) {
-        named.push({ key: ["git", "secretName"], name: s.git.secretName });
+    const { source } = s;
+    if (
+        source.kind === "git" &&
+        (source.git.auth !== "none" || source.git.caBundle !== undefined)
+    ) {
+        named.push({ key: ["git", "secretName"], name: source.git.secretName });
     }
-    if (s.oci?.dockerConfigJson !== undefined) {
-        named.push({ key: ["oci", "secretName"], name: s.oci.secretName });
+    if (source.kind === "oci" && source.oci.dockerConfigJson !== undefined) {
+        named.push({ key: ["oci", "secretName"], name: source.oci.secretName });
     }
     if (s.flux.pullSecret !== undefined) {
         named.push({ key: ["flux", "imagePullSecret"], name: s.flux.pullSecret.name });

@@ -7,10 +7,11 @@ import { RawConfig } from "../raw";
  *
  * A section parser reads its own config key (and the secret keys it owns),
  * reports every problem it finds through `problems` — never throws for bad
- * input — and returns its validated settings with defaults filled in, or
+ * input — and returns its validated settings (the schema fills in the defaults), or
  * `undefined` when it found a problem. To add a section, write one such
- * function in this folder and call it from `../parse.ts`; to add a key to a
- * section, extend its schema in `../schema.ts` and its parser here.
+ * function in this folder, call it from `../parse.ts` and list its schema in
+ * `../config-schema.ts`; to add a field, declare it in its section's schema
+ * (`../*-schema.ts`); the parser changes only when the field depends on others.
  */
 export interface SectionContext {
     raw: RawConfig;

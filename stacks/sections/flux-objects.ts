@@ -25,8 +25,7 @@ import { buildOciRepositorySpec } from "../../flux/oci";
 import { GitAuth, GitSettings } from "../types";
 import { Layer } from "../../flux/layers";
 import { SectionContext } from "./context";
-import { ParsedGit } from "./git";
-import { ParsedOci } from "./oci";
+import { ParsedSource } from "../parsed";
 
 interface SchemaFile {
     release: string;
@@ -132,42 +131,10 @@ function report(
 /** Builds each object's spec as the components do and checks it against the CRD schema. */
 export function checkFluxObjects(
     ctx: SectionContext,
-    s: { git?: ParsedGit; oci?: ParsedOci; sopsSecretName: string; layers: Layer[] },
+    s: { source: ParsedSource; sopsSecretName: string; layers: Layer[] },
 ): void {
     const { check } = validators();
-    let sourceRef: { kind: "GitRepository" | "OCIRepository"; name: string };
-    let source: "git" | "oci";
-    if (s.oci !== undefined) {
-        // The pull Secret's content plays no part in the spec, only whether there is one.
-        const spec = buildOciRepositorySpec({ ...s.oci, dockerConfigJson: undefined });
-        if (s.oci.dockerConfigJson !== undefined) spec.secretRef = { name: s.oci.secretName };
-        if (!check[OCI_REPOSITORY](spec)) {
-            report(ctx, OCI_REPOSITORY, check[OCI_REPOSITORY].errors ?? [], spec, sourceKey("oci"));
-        }
-        sourceRef = { kind: "OCIRepository", name: s.oci.repositoryName };
-        source = "oci";
-    } else if (s.git !== undefined) {
-        const gitSettings: GitSettings = {
-            ...s.git,
-            auth: { kind: s.git.auth } as GitAuth,
-            caBundle: undefined,
-        };
-        const gitSpec = buildGitRepositorySpec(gitSettings);
-        if (s.git.caBundle !== undefined) gitSpec.secretRef = { name: s.git.secretName };
-        if (!check[GIT_REPOSITORY](gitSpec)) {
-            report(
-                ctx,
-                GIT_REPOSITORY,
-                check[GIT_REPOSITORY].errors ?? [],
-                gitSpec,
-                sourceKey("git"),
-            );
-        }
-        sourceRef = { kind: "GitRepository", name: s.git.repositoryName };
-        source = "git";
-    } else {
-        return;
-    }
+    const sourceRef = checkSource(ctx, s.source);
     for (const layer of s.layers) {
         const spec = buildKustomizationSpec(layer, {
             sourceRef,
@@ -175,8 +142,38 @@ export function checkFluxObjects(
         });
         if (!check[KUSTOMIZATION](spec)) {
             report(ctx, KUSTOMIZATION, check[KUSTOMIZATION].errors ?? [], spec, (at) =>
-                layerKey(layer.name, source, at),
+                layerKey(layer.name, s.source.kind, at),
             );
         }
     }
+}
+
+/** Checks the GitRepository's or OCIRepository's spec; returns the layers' `sourceRef` to it. */
+function checkSource(
+    ctx: SectionContext,
+    source: ParsedSource,
+): { kind: "GitRepository" | "OCIRepository"; name: string } {
+    const { check } = validators();
+    if (source.kind === "oci") {
+        const oci = source.oci;
+        // The pull Secret's content plays no part in the spec, only whether there is one.
+        const spec = buildOciRepositorySpec({ ...oci, dockerConfigJson: undefined });
+        if (oci.dockerConfigJson !== undefined) spec.secretRef = { name: oci.secretName };
+        if (!check[OCI_REPOSITORY](spec)) {
+            report(ctx, OCI_REPOSITORY, check[OCI_REPOSITORY].errors ?? [], spec, sourceKey("oci"));
+        }
+        return { kind: "OCIRepository", name: oci.repositoryName };
+    }
+    const git = source.git;
+    const gitSettings: GitSettings = {
+        ...git,
+        auth: { kind: git.auth } as GitAuth,
+        caBundle: undefined,
+    };
+    const gitSpec = buildGitRepositorySpec(gitSettings);
+    if (git.caBundle !== undefined) gitSpec.secretRef = { name: git.secretName };
+    if (!check[GIT_REPOSITORY](gitSpec)) {
+        report(ctx, GIT_REPOSITORY, check[GIT_REPOSITORY].errors ?? [], gitSpec, sourceKey("git"));
+    }
+    return { kind: "GitRepository", name: git.repositoryName };
 }

@@ -4,7 +4,7 @@ import { SectionContext } from "./context";
 import { readSecret, secretProblem } from "./secrets";
 
 /** The registry `flux install` pulls from when none is set. */
-export const DEFAULT_REGISTRY = "ghcr.io/fluxcd";
+const DEFAULT_REGISTRY = "ghcr.io/fluxcd";
 
 const CREDENTIALS_EXPECTED =
     "registry credentials as `username:password` (like `flux bootstrap --registry-creds`)";

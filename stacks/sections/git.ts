@@ -1,18 +1,24 @@
-import * as d from "../defaults";
-import { gitSchema } from "../schema";
-import { GitSettings } from "../types";
-import { GitAuthKind, GitRef } from "../../flux/git";
+import { z } from "zod";
+import { gitSchema } from "../git-schema";
+import { fits } from "../schema";
+import { GitAuthKind, GitSettings } from "../../flux/git";
 import { confidential, parseSection, SectionContext } from "./context";
 import { GitCredentials, parseGitCaBundle, parseGitCredentials } from "./git-credentials";
 import { checkGitUrl } from "./git-url";
 
 /** The Git source with its credentials still plain; the loader wraps them as Pulumi secrets. */
-export type ParsedGit = Omit<GitSettings, "auth" | "caBundle"> & {
+export type ParsedGit = Pick<
+    z.output<typeof gitSchema>,
+    "repositoryName" | "ref" | "interval" | "secretName"
+> & {
+    url: string;
     auth: GitAuthKind;
     credentials: GitCredentials;
     /** PEM CA certificates, plain here. */
     caBundle?: string;
+    confidential?: boolean;
 };
+fits<Omit<ParsedGit, "auth" | "credentials">, Omit<GitSettings<string>, "auth">>();
 
 /** `git` and the Git secret keys: URL, revision, auth kind and the credentials it needs. */
 export function parseGit(ctx: SectionContext): ParsedGit | undefined {
@@ -52,11 +58,11 @@ export function parseGit(ctx: SectionContext): ParsedGit | undefined {
     const ca = parseGitCaBundle(ctx, url.scheme);
     if (credentials === undefined || !ca.ok) return undefined;
     return {
-        repositoryName: git.repositoryName ?? d.DEFAULT_GIT_REPOSITORY_NAME,
+        repositoryName: git.repositoryName,
         url: url.url,
-        ref: (git.ref as GitRef | undefined) ?? { branch: d.DEFAULT_GIT_BRANCH },
-        interval: git.interval ?? d.DEFAULT_GIT_INTERVAL,
-        secretName: git.secretName ?? d.DEFAULT_GIT_SECRET_NAME,
+        ref: git.ref,
+        interval: git.interval,
+        secretName: git.secretName,
         auth,
         credentials,
         ...(ca.caBundle !== undefined && { caBundle: ca.caBundle }),

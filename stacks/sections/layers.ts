@@ -1,13 +1,15 @@
 import { z } from "zod";
 import * as d from "../defaults";
 import { dependencyOrder } from "../layer-graph";
-import { dnsLabel, EXPECT, layerSchema } from "../schema";
+import { layerOverrideSchema, layerSchema } from "../layers-schema";
+import { dnsLabel, EXPECT } from "../schema";
 import { Layer, LayerSettings } from "../../flux/layers";
 import { confidential, SectionContext } from "./context";
 import { checkLayerGraph } from "./layer-graph-rules";
 import { checkLayerPaths } from "./layer-paths";
 
-type LayerOverride = z.output<typeof layerSchema>;
+/** What a stack sets for a layer: a new layer's defaults filled in, a seed layer's not. */
+type LayerOverride = z.output<typeof layerSchema> | z.output<typeof layerOverrideSchema>;
 
 /**
  * `layers`: the seed's layers with the stack's overrides merged in, checked as
@@ -44,7 +46,8 @@ function parseOverrides(
         if (!nameOk) {
             ctx.problems.add("layers", [name], name, `a layer name that is ${EXPECT.label}`);
         }
-        const r = layerSchema.safeParse(layer);
+        const schema = d.isSeedLayer(name) ? layerOverrideSchema : layerSchema;
+        const r = schema.safeParse(layer);
         if (!r.success) ctx.problems.addZodIssues("layers", r.error, layer, [name]);
         if (r.success && nameOk) overrides.set(name, r.data);
         else invalid.add(name);
@@ -64,25 +67,10 @@ function mergeLayers(
     ];
     const layers: Layer[] = [];
     for (const name of names) {
-        const { enabled, healthChecks, ...o } = overrides.get(name) ?? {};
+        const { enabled, ...o } = overrides.get(name) ?? {};
         if (enabled === false) continue;
-        const base: Partial<LayerSettings> = d.isSeedLayer(name)
-            ? d.SEED_LAYERS[name]
-            : {
-                  interval: d.DEFAULT_LAYER_INTERVAL,
-                  prune: d.DEFAULT_PRUNE,
-                  dependsOn: [],
-                  healthChecks: [],
-              };
-        const merged = { ...base, ...stripUndefined(o) };
-        if (healthChecks !== undefined) {
-            merged.healthChecks = healthChecks.map((h) => ({
-                apiVersion: h.apiVersion ?? d.DEFAULT_HEALTH_CHECK_API_VERSION,
-                kind: h.kind ?? d.DEFAULT_HEALTH_CHECK_KIND,
-                name: h.name,
-                namespace: h.namespace,
-            }));
-        }
+        const seed: Partial<LayerSettings> = d.isSeedLayer(name) ? d.SEED_LAYERS[name] : {};
+        const merged = { ...seed, ...stripUndefined(o) };
         if (merged.path === undefined) {
             ctx.problems.add(
                 "layers",

@@ -1,15 +1,19 @@
+import { z } from "zod";
 import { dockerConfigJson } from "../../flux/install";
-import * as d from "../defaults";
 import { configKey } from "../problems";
 import { OCI_EXPECT, ociSchema } from "../oci-schema";
 import { mayHoldCredentials } from "../redact";
-import { OciSettings } from "../types";
-import { OciRef } from "../../flux/oci";
+import { fits } from "../schema";
+import { OciSettings } from "../../flux/oci";
 import { confidential, parseSection, SectionContext } from "./context";
 import { readSecret, secretProblem } from "./secrets";
 
 /** The OCI source with the pull Secret's content plain; the loader wraps it as a secret. */
-export type ParsedOci = Omit<OciSettings, "dockerConfigJson"> & { dockerConfigJson?: string };
+export type ParsedOci = z.output<typeof ociSchema> & {
+    dockerConfigJson?: string;
+    confidential?: boolean;
+};
+fits<ParsedOci, OciSettings<string>>();
 
 /** `oci` and its secret keys: an OCIRepository the layers build from, instead of Git. */
 export function parseOci(ctx: SectionContext): ParsedOci | undefined {
@@ -35,15 +39,30 @@ export function parseOci(ctx: SectionContext): ParsedOci | undefined {
         );
         return undefined;
     }
-    const provider = oci.provider ?? "generic";
+    const config = pullConfig(ctx, oci);
+    if (ctx.problems.count > before) return undefined;
+    return {
+        ...oci,
+        ...(config !== undefined && { dockerConfigJson: config }),
+        ...confidential(ctx, "oci"),
+    };
+}
+
+/**
+ * The pull Secret's `.dockerconfigjson` from `ociUsername` and `ociPassword`,
+ * which go together and only with the generic provider; undefined without them.
+ */
+function pullConfig(
+    ctx: SectionContext,
+    oci: { url: string; provider: string },
+): string | undefined {
     const given = (["ociUsername", "ociPassword"] as const).filter((k) => ctx.raw[k] !== undefined);
-    let config: string | undefined;
-    if (given.length > 0 && provider !== "generic") {
+    if (given.length > 0 && oci.provider !== "generic") {
         for (const k of given) {
             secretProblem(
                 ctx,
                 k,
-                `unset when \`${configKey(["oci", "provider"])}\` is ${provider}: the cloud provider's workload identity authenticates`,
+                `unset when \`${configKey(["oci", "provider"])}\` is ${oci.provider}: the cloud provider's workload identity authenticates`,
             );
         }
     } else if (given.length === 1) {
@@ -58,20 +77,9 @@ export function parseOci(ctx: SectionContext): ParsedOci | undefined {
     } else if (given.length === 2) {
         const user = readSecret(ctx, "ociUsername");
         const password = readSecret(ctx, "ociPassword");
-        if (user !== undefined && password !== undefined) {
-            const host = oci.url.slice("oci://".length).split("/")[0];
-            config = dockerConfigJson(host, `${user}:${password}`);
-        }
+        if (user === undefined || password === undefined) return undefined;
+        const host = oci.url.slice("oci://".length).split("/")[0];
+        return dockerConfigJson(host, `${user}:${password}`);
     }
-    if (ctx.problems.count > before) return undefined;
-    return {
-        repositoryName: oci.repositoryName ?? d.DEFAULT_GIT_REPOSITORY_NAME,
-        url: oci.url,
-        ref: (oci.ref as OciRef | undefined) ?? { tag: "latest" },
-        interval: oci.interval ?? d.DEFAULT_GIT_INTERVAL,
-        provider,
-        secretName: oci.secretName ?? d.DEFAULT_GIT_SECRET_NAME,
-        ...(config !== undefined && { dockerConfigJson: config }),
-        ...confidential(ctx, "oci"),
-    };
+    return undefined;
 }

@@ -1,17 +1,16 @@
 import { AGE_KEY_EXPECTED, ageRecipients, normaliseAgeKey } from "../age";
-import * as d from "../defaults";
+import { z } from "zod";
+import { sopsSchema } from "../config-schema";
 import { configKey } from "../problems";
-import { sopsSchema } from "../schema";
 import { parseSection, SectionContext, warnPlainOnly } from "./context";
 import { readSecret, secretProblem } from "./secrets";
 
 /** The age key and the Secret kustomize-controller decrypts SOPS files with. */
-export interface SopsSettings {
-    secretName: string;
+export type SopsSettings = z.output<typeof sopsSchema> & {
     /** The age key file, plain here; the loader wraps it as a Pulumi secret. */
     ageKey: string;
     recipients: string[];
-}
+};
 
 /** `sops` and `ageKey`: the library derives the recipients and so proves the key is usable. */
 export async function parseSops(ctx: SectionContext): Promise<SopsSettings | undefined> {
@@ -37,5 +36,5 @@ export async function parseSops(ctx: SectionContext): Promise<SopsSettings | und
         return undefined;
     }
     if (sops === undefined) return undefined;
-    return { secretName: sops.secretName ?? d.DEFAULT_SOPS_SECRET_NAME, ageKey, recipients };
+    return { secretName: sops.secretName, ageKey, recipients };
 }

@@ -1,5 +1,15 @@
 import { OBJECT_KEY_PATTERN } from "../../flux/keys";
+import { FieldDoc } from "../schema";
 import { SectionContext } from "./context";
+
+/** `takeover` in the config reference. */
+export const TAKEOVER_DOC: FieldDoc = {
+    type: "list of `Kind namespace/name` (or `Kind name` for a cluster-scoped object)",
+    default: "unset",
+    description:
+        "Written by `npm run takeover -- --stack <name> --yes`: the live objects the next `pulumi up` imports instead of creating. Remove it after that `up` ([takeover.md](takeover.md)).",
+    example: "`[Namespace flux-system, Secret flux-system/sops-age]`",
+};
 
 const EXPECTED =
     "the list of objects to adopt that `npm run takeover -- --stack <name> --yes` writes, " +

@@ -164,7 +164,9 @@ describe("render: offline stack config", () => {
         expect(stack.placeholders).to.deep.equal(["ageKey", "gitPassword"]);
         expect(stack.config["flux-gitops:gitUsername"]).to.equal("flux-bot");
         expect(JSON.stringify(stack.config)).not.to.contain("v1:c2VjcmV0");
-        expect(stack.parsed.git?.auth).to.equal("basic");
+        expect(stack.parsed.source.kind === "git" && stack.parsed.source.git.auth).to.equal(
+            "basic",
+        );
         fs.rmSync(dir, { recursive: true });
     });
 

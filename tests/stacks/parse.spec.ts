@@ -480,7 +480,7 @@ describe("parseStackConfig", () => {
         });
         // Flux's four default controllers out of the (synthetic) release's five.
         expect(objects!.filter((o) => o.kind === "Deployment")).to.have.length(4);
-        expect(r.config.git).to.deep.include({
+        expect(r.config.source.kind === "git" && r.config.source.git).to.deep.include({
             repositoryName: "flux-system",
             ref: { branch: "main" },
             interval: "1m0s",

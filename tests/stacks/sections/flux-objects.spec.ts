@@ -66,7 +66,7 @@ describe("accepted here, rejected by Flux (class 4)", () => {
     it("maps every CRD violation of a Kustomization to the config key it comes from", () => {
         const ctx = ctxFor();
         checkFluxObjects(ctx, {
-            git,
+            source: { kind: "git", git },
             sopsSecretName: "sops-age",
             layers: [
                 {
@@ -89,7 +89,11 @@ describe("accepted here, rejected by Flux (class 4)", () => {
 
     it("passes the objects of a valid layer and repository", () => {
         const ctx = ctxFor();
-        checkFluxObjects(ctx, { git, sopsSecretName: "sops-age", layers: [layer] });
+        checkFluxObjects(ctx, {
+            source: { kind: "git", git },
+            sopsSecretName: "sops-age",
+            layers: [layer],
+        });
         expect(ctx.problems.sorted()).to.deep.equal([]);
     });
 
@@ -104,14 +108,21 @@ describe("accepted here, rejected by Flux (class 4)", () => {
 
     it("passes a valid OCIRepository and the layers that build from it", () => {
         const ctx = ctxFor();
-        checkFluxObjects(ctx, { oci, sopsSecretName: "sops-age", layers: [layer] });
+        checkFluxObjects(ctx, {
+            source: { kind: "oci", oci },
+            sopsSecretName: "sops-age",
+            layers: [layer],
+        });
         expect(ctx.problems.sorted()).to.deep.equal([]);
     });
 
     it("maps a CRD violation of the OCIRepository to its oci key", () => {
         const ctx = ctxFor();
         checkFluxObjects(ctx, {
-            oci: { ...oci, interval: "5 minutes", url: "OCI://ghcr.io/a/b" },
+            source: {
+                kind: "oci",
+                oci: { ...oci, interval: "5 minutes", url: "OCI://ghcr.io/a/b" },
+            },
             sopsSecretName: "sops-age",
             layers: [layer],
         });

@@ -103,8 +103,8 @@ describe("section oci", () => {
         });
         expect(r.ok).to.equal(true);
         if (r.ok) {
-            expect(r.config.git).to.equal(undefined);
-            expect(r.config.oci?.url).to.equal(URL_);
+            expect(r.config.source.kind).to.equal("oci");
+            expect(r.config.source.kind === "oci" && r.config.source.oci.url).to.equal(URL_);
         }
     });
 });
