@@ -21,12 +21,27 @@ export const COMPONENT_LABEL = "app.kubernetes.io/component";
 /** The container Flux runs each controller in. */
 export const MANAGER_CONTAINER = "manager";
 
+/** The manifests parsed in this process, by text: a run checks and builds the same one. */
+const parsed = new Map<string, KubeObject[]>();
+const PARSED_KEPT = 4;
+
 /**
  * The objects of a multi-document YAML manifest, in file order. Empty documents
  * (a leading `---`, trailing separators) are skipped; anything that is not an
  * object with apiVersion, kind and metadata.name is an error naming the document.
+ * Each text is parsed once per process; every call gets its own copy of the objects.
  */
 export function parseManifest(text: string): KubeObject[] {
+    let objects = parsed.get(text);
+    if (objects === undefined) {
+        objects = parseDocuments(text);
+        if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value as string);
+        parsed.set(text, objects);
+    }
+    return structuredClone(objects);
+}
+
+function parseDocuments(text: string): KubeObject[] {
     const objects: KubeObject[] = [];
     for (const [i, doc] of parseAllDocuments(text).entries()) {
         if (doc.errors.length > 0) {

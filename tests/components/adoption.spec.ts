@@ -6,7 +6,6 @@ import { buildInstall } from "../../prepare/install";
  * command writes is checked against what the program really declares.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { generateKeyPairSync } from "crypto";
 import { expect } from "chai";
 import { adoptListed, objectOf } from "../../components/adoption";
 import { objectKey, importId, TAKEOVER_FIELD_MANAGER } from "../../flux/keys";
@@ -15,6 +14,7 @@ import { parseStackConfig, RawConfig } from "../../stacks";
 import { desiredState } from "../../cli/takeover/desired";
 import { describeRef } from "../../cli/takeover/kube";
 import { P, stackWithSecrets, withValue } from "../helpers/fixtures";
+import { githubAppPrivateKey } from "../helpers/keys";
 import { runFailingProgram, runProgram } from "../helpers/mocks";
 
 const secret = (v: unknown) => ({
@@ -217,11 +217,7 @@ describe("adoption: the takeover lists exactly the objects the program declares"
                 [],
             ],
         ];
-    const appKey = generateKeyPairSync("rsa", {
-        modulusLength: 2048,
-        privateKeyEncoding: { type: "pkcs1", format: "pem" },
-        publicKeyEncoding: { type: "spki", format: "pem" },
-    }).privateKey;
+    const appKey = githubAppPrivateKey();
     variants.push(
         [
             "with a GitHub App and a CA bundle",

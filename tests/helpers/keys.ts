@@ -21,3 +21,18 @@ export async function newAgeRecipient(): Promise<string> {
     const age = await import("age-encryption");
     return age.identityToRecipient(await newAgeIdentity());
 }
+
+let appKey: string | undefined;
+
+/**
+ * An RSA private key in PEM form, as GitHub issues for an App; one per test process (an RSA key
+ * takes a noticeable time to generate, and the program checks only its form).
+ */
+export function githubAppPrivateKey(): string {
+    appKey ??= crypto.generateKeyPairSync("rsa", {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: "pkcs1", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+    }).privateKey;
+    return appKey;
+}

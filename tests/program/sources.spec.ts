@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { generateKeyPairSync } from "crypto";
 import { stackWithSecrets, P, withValue } from "../helpers/fixtures";
+import { githubAppPrivateKey } from "../helpers/keys";
 import { isSecretMarked, ProgramRun, runProgram } from "../helpers/mocks";
 
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
@@ -28,11 +28,7 @@ describe("the program's sources", () => {
     });
 
     it("authenticates as a GitHub App: provider github and the App's keys in the Secret", async () => {
-        const key = generateKeyPairSync("rsa", {
-            modulusLength: 2048,
-            privateKeyEncoding: { type: "pkcs1", format: "pem" },
-            publicKeyEncoding: { type: "spki", format: "pem" },
-        }).privateKey;
+        const key = githubAppPrivateKey();
         let config = withValue(
             noSsh(base.config),
             "git",

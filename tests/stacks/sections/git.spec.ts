@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { generateKeyPairSync } from "crypto";
 import { parseGit } from "../../../stacks/sections/git";
-import { KNOWN_HOSTS, newSshIdentity } from "../../helpers/keys";
+import { KNOWN_HOSTS, githubAppPrivateKey, newSshIdentity } from "../../helpers/keys";
 import { keysOf, runSection } from "../../helpers/section";
 
 const SSH_URL = "ssh://git@git.example.test/org/repo.git";
@@ -72,12 +71,7 @@ describe("section git", () => {
 
 describe("section git: GitHub App and CA bundle", () => {
     const HTTPS_URL = "https://github.com/acme-platform/cluster-gitops.git";
-    const appKey = () =>
-        generateKeyPairSync("rsa", {
-            modulusLength: 2048,
-            privateKeyEncoding: { type: "pkcs1", format: "pem" },
-            publicKeyEncoding: { type: "spki", format: "pem" },
-        }).privateKey;
+    const appKey = () => githubAppPrivateKey();
     const CA = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUTEST\n-----END CERTIFICATE-----\n";
 
     it("authenticates as a GitHub App with provider github", async () => {
