@@ -12,6 +12,3 @@ export {
 } from "./parse";
 export { ParsedConfig } from "./parsed";
 export * from "./types";
-export { durationSeconds, DURATION_PATTERN } from "../flux/duration";
-export { checkFluxUpgrade, UpgradeRefusedError } from "../prepare/upgrade-check";
-export { LiveCrdReader, setLiveCrdReader } from "../prepare/live-crds";

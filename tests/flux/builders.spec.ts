@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { buildGitRepositorySpec } from "../../flux/git";
 import { buildKustomizationSpec } from "../../flux/layers";
 import { readinessAnnotations, retoken, APPLIED_ANNOTATION } from "../../flux/readiness";
-import { checkGitUrl, durationSeconds } from "../../stacks";
+import { durationSeconds } from "../../flux/duration";
+import { checkGitUrl } from "../../stacks";
 import { dependencyOrder, findCycles } from "../../stacks/layer-graph";
 import { Layer } from "../../flux/layers";
 

@@ -9,7 +9,7 @@ import {
     storedVersionRefusal,
 } from "../../flux/install";
 import { installChanges } from "../helpers/install-changes";
-import { UpgradeRefusedError } from "../../stacks";
+import { UpgradeRefusedError } from "../../prepare/upgrade-check";
 import { P, stackWithSecrets, withValue } from "../helpers/fixtures";
 import { crd, syntheticInstallManifest, syntheticInstallObjects } from "../helpers/flux-manifest";
 import { runFailingProgram, runProgram } from "../helpers/mocks";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { durationSeconds } from "../../../stacks";
+import { durationSeconds } from "../../../flux/duration";
 import { dependencyOrder, findCycles } from "../../../stacks/layer-graph";
 import { duration, dnsLabel } from "../../../stacks/schema";
 
