@@ -12,13 +12,12 @@
  * Go API types of its own Flux version, ESM-only and for Node 22: the derived
  * file is exactly the pinned release, small enough to review, and needs neither
  * network nor toolchain when the program or its unit tests run. A release bump
- * regenerates it. The rules are checked with ajv; the CRDs' CEL rules
- * (x-kubernetes-validations) are not, since the program sets none of the fields
- * they guard.
+ * regenerates it, and with it stacks/flux-crd-validators.js: ajv's validators
+ * compiled to code once, so no run compiles a schema. The CRDs' CEL rules
+ * (x-kubernetes-validations) are not checked, since the program sets none of the
+ * fields they guard.
  */
-import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import * as fs from "fs";
-import * as path from "path";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { buildGitRepositorySpec } from "../../flux/git";
 import { buildKustomizationSpec } from "../../flux/layers";
 import { buildOciRepositorySpec } from "../../flux/oci";
@@ -27,30 +26,20 @@ import { Layer } from "../../flux/layers";
 import { SectionContext } from "./context";
 import { ParsedSource } from "../parsed";
 
-interface SchemaFile {
+/** stacks/flux-crd-validators.js: generated from stacks/flux-crd-schemas.json (npm run gen:flux-schemas). */
+interface Validators {
     release: string;
-    schemas: Record<string, object>;
+    byKind: Record<string, ValidateFunction>;
 }
 
 const KUSTOMIZATION = "kustomize.toolkit.fluxcd.io/v1/Kustomization";
 const GIT_REPOSITORY = "source.toolkit.fluxcd.io/v1/GitRepository";
 const OCI_REPOSITORY = "source.toolkit.fluxcd.io/v1/OCIRepository";
 
-let compiled: { release: string; check: Record<string, ValidateFunction> } | undefined;
-
-/** The validators, compiled once per process. */
-function validators(): NonNullable<typeof compiled> {
-    if (compiled !== undefined) return compiled;
-    const file = JSON.parse(
-        fs.readFileSync(path.join(__dirname, "..", "flux-crd-schemas.json"), "utf8"),
-    ) as SchemaFile;
-    // Kubernetes keywords (x-kubernetes-*) are not JSON Schema; formats are not enforced by the API server either.
-    const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
-    const check = Object.fromEntries(
-        Object.entries(file.schemas).map(([kind, schema]) => [kind, ajv.compile(schema)]),
-    );
-    compiled = { release: file.release, check };
-    return compiled;
+/** The validators, compiled to code when the schemas were generated, loaded on first use. */
+function validators(): { release: string; check: Record<string, ValidateFunction> } {
+    const generated = require("../flux-crd-validators.js") as Validators;
+    return { release: generated.release, check: generated.byKind };
 }
 
 /** Where a Kustomization spec field comes from in the config. */

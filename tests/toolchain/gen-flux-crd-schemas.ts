@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { writeValidators } from "./gen-flux-validators";
 
 const KINDS = [
     { file: "kustomize.toolkit.fluxcd.io_kustomizations.yaml", version: "v1" },
@@ -58,6 +59,7 @@ function main(): void {
     const file = path.join(root, "stacks/flux-crd-schemas.json");
     fs.writeFileSync(file, `${JSON.stringify(out)}\n`);
     console.log(`wrote ${path.relative(root, file)} (${Object.keys(schemas).join(", ")})`);
+    writeValidators();
 }
 
 main();

@@ -8,6 +8,7 @@ import { Layer } from "../../../flux/layers";
 import { Problems } from "../../../stacks/problems";
 import { SectionContext } from "../../../stacks/sections/context";
 import { checkFluxObjects } from "../../../stacks/sections/flux-objects";
+import { validatorsSource } from "../../toolchain/flux-validators";
 import { stackWithSecrets, withValue } from "../../helpers/fixtures";
 import { runFailingProgram } from "../../helpers/mocks";
 
@@ -171,5 +172,13 @@ describe("accepted here, rejected by Flux (class 4)", () => {
             type: spec.properties.url.type,
         });
         expect(vendored.required).to.deep.equal(spec.required);
+    });
+});
+
+describe("the Flux CRD validators", () => {
+    it("are the code generated from the committed schemas (npm run gen:flux-validators)", () => {
+        const schemas = fs.readFileSync(path.join(ROOT, "stacks/flux-crd-schemas.json"), "utf8");
+        const committed = fs.readFileSync(path.join(ROOT, "stacks/flux-crd-validators.js"), "utf8");
+        expect(committed).to.equal(validatorsSource(JSON.parse(schemas)));
     });
 });
