@@ -2,7 +2,7 @@ import { z } from "zod";
 import { InstallOptions, LOG_LEVELS } from "../flux/install";
 import { DEFAULT_FLUX_NAMESPACE, DEFAULT_FLUX_VERSION } from "./defaults";
 import { knownFluxRelease } from "./flux-releases";
-import { bool, dnsLabel, EXPECT, field, fits, obj } from "./schema";
+import { bool, DNS_SUBDOMAIN, dnsLabel, EXPECT, field, fits, obj, pattern } from "./schema";
 
 /** What each install option must look like; these texts end up in error messages. */
 const INSTALL_EXPECT = {
@@ -28,12 +28,11 @@ const INSTALL_EXPECT = {
     targetField: "a string (kind, name and namespace are regular expressions)",
 } as const;
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const REGISTRY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([-a-z0-9._]*[a-z0-9])?)*$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
 const str = (re: RegExp, error: string) => z.string({ error }).regex(re, { error });
-const subdomain = (error: string) => str(DNS_SUBDOMAIN, error).max(253, { error });
+const subdomain = (error: string) => pattern(DNS_SUBDOMAIN, error, 253);
 
 const toleration = z.strictObject(
     {

@@ -67,7 +67,7 @@ export const docOf = (schema: z.ZodType): Partial<FieldDoc> | undefined =>
     z.globalRegistry.get(schema) as Partial<FieldDoc> | undefined;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A string matching `re` (and at most `max` long); every failure says `expected`. */
 export const pattern = (re: RegExp, expected: string, max?: number) => {

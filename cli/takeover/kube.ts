@@ -1,20 +1,16 @@
 import { execFileSync } from "child_process";
+import { KubeObject as ObjectData } from "../../flux/install";
 import { objectKey, splitApiVersion } from "../../flux/keys";
 
-/** A Kubernetes object as the API returns it (only what the takeover reads is typed). */
-export interface KubeObject {
-    apiVersion: string;
-    kind: string;
-    metadata: {
-        name: string;
-        namespace?: string;
+/** A Kubernetes object as the API returns it: the model's object with what the server adds. */
+export interface KubeObject extends ObjectData {
+    metadata: ObjectData["metadata"] & {
         uid?: string;
         resourceVersion?: string;
-        labels?: Record<string, string>;
-        annotations?: Record<string, string>;
         managedFields?: ManagedFieldsEntry[];
         deletionTimestamp?: string;
     };
+    // Live objects are read field by field; each read checks what it needs.
     [field: string]: any;
 }
 
