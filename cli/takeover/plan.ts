@@ -22,6 +22,8 @@ export interface Plan extends Findings, Fates {
     created: string[];
     /** Inventory objects the stack does not declare: they stay in the cluster, Pulumi does not own them. */
     leftAlone: ObjectRef[];
+    /** `unreconciled` is accepted (--leave-unreconciled), not refused. */
+    leaveUnreconciled: boolean;
 }
 
 interface PlanOptions {
@@ -48,6 +50,7 @@ export function planTakeover(kube: Kube, want: Desired, opts: PlanOptions = {}):
         kept: [],
         covered: [],
         unreconciled: [],
+        leaveUnreconciled: opts.leaveUnreconciled === true,
     };
     const crd = kube.get({
         group: "apiextensions.k8s.io",
@@ -81,8 +84,8 @@ export function planTakeover(kube: Kube, want: Desired, opts: PlanOptions = {}):
     plan.leftAlone = start.inventory.filter((r) => !want.objects.some((d) => sameRef(d, r)));
     if (start.root !== undefined) {
         Object.assign(plan, sortUnowned(kube, want, start.root, plan.leftAlone));
-        const accept = opts.leaveUnreconciled === true;
-        addFindings(plan, checkUnreconciled(start.root, plan.unreconciled, want, accept));
+        const { unreconciled, leaveUnreconciled } = plan;
+        addFindings(plan, checkUnreconciled(start.root, unreconciled, want, leaveUnreconciled));
     }
     return plan;
 }

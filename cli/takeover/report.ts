@@ -64,7 +64,7 @@ function adoption(plan: Plan): string[] {
 
 /**
  * What becomes of the root's objects the stack does not declare. Unreconciled ones are listed
- * here only when accepted (--leave-unreconciled); otherwise the refusals name them.
+ * here when accepted (--leave-unreconciled); otherwise the refusals name them.
  */
 function unowned(plan: Plan): string[] {
     const out: string[] = [];
@@ -82,7 +82,7 @@ function unowned(plan: Plan): string[] {
         for (const c of plan.covered)
             out.push(`  ${describeRef(c.ref)}: ${c.folder}, layer ${c.layer}`);
     }
-    if (plan.root === undefined || plan.unreconciled.length === 0 || plan.refusals.length > 0) {
+    if (plan.root === undefined || plan.unreconciled.length === 0 || !plan.leaveUnreconciled) {
         return out;
     }
     out.push(

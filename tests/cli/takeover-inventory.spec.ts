@@ -114,6 +114,28 @@ describe("takeover of the origin layout: what only the root applied (fake cluste
         ]);
     });
 
+    it("with --leave-unreconciled and another refusal, still lists what would stop being reconciled", () => {
+        const c = cluster();
+        c.mergePatch(
+            {
+                group: "",
+                version: "v1",
+                kind: "Secret",
+                namespace: "flux-system",
+                name: "sops-age",
+            },
+            { data: { "age.agekey": Buffer.from("AGE-SECRET-KEY-1OTHER").toString("base64") } },
+        );
+        const plan = planTakeover(c, want, { leaveUnreconciled: true });
+        expect(plan.refusals.map((r) => r.split(":")[0])).to.deep.equal([
+            "Secret flux-system/sops-age",
+        ]);
+        expect(section(formatPlan("prod", plan), "No longer reconciled").slice(2)).to.deep.equal([
+            "  Namespace monitoring (from ./gitops/apps/monitoring)",
+            "  HelmRelease monitoring/kube-prometheus-stack (from ./gitops/apps/monitoring)",
+        ]);
+    });
+
     it("refuses nothing once a layer of the stack covers the folder: `pulumi up` creates the layer", async () => {
         const covered = await desired(
             withValue(config, "layers", ["monitoring"], {
