@@ -1,10 +1,13 @@
 /**
- * npm run takeover -- --stack <name> [--yes] [--resume] [--cwd <project dir>] [--context <kube context>] [--timeout-seconds <n>]
+ * npm run takeover -- --stack <name> [--yes] [--resume] [--leave-unreconciled] [--cwd <project dir>]
+ *     [--context <kube context>] [--timeout-seconds <n>]
  *
  * Takes a cluster bootstrapped with `flux bootstrap` over for a stack, without losing anything.
  * Without --yes it only reads the cluster and prints what it found and what would happen (or
  * why it will not). With --yes it neutralises the bootstrap's root Kustomization, releases the
  * adopted objects and lists them in `flux-gitops:takeover`; the next `pulumi up` imports them.
+ * Objects only the root applied, that no layer of the stack will apply, are refused unless
+ * --leave-unreconciled accepts leaving them unreconciled.
  *
  * Exit codes: 0 done (or plan shown), 2 refused, bad config or a usage mistake, 1 failed while
  * changing things.
@@ -22,12 +25,14 @@ import { ConfigProblem, formatProblem, parseStackConfig } from "../stacks";
 import { PROJECT } from "../stacks/defaults";
 
 const USAGE =
-    "usage: npm run takeover -- --stack <name> [--yes] [--resume] [--cwd <dir>] [--context <ctx>] [--timeout-seconds <n>]";
+    "usage: npm run takeover -- --stack <name> [--yes] [--resume] [--leave-unreconciled] [--cwd <dir>] [--context <ctx>] [--timeout-seconds <n>]";
 
 /** The takeover's command line, read. */
 interface TakeoverArgs extends StackRef {
     yes: boolean;
     resume: boolean;
+    /** Accept objects only the root applied that nothing reconciles after the takeover. */
+    leaveUnreconciled: boolean;
     context?: string;
     /** How long --yes waits for kustomize-controller to let go of the deleted root. */
     timeoutMs: number;
@@ -39,6 +44,7 @@ export function takeoverArgs(argv: string[]): TakeoverArgs {
         stack: { type: "string" },
         yes: { type: "boolean", default: false },
         resume: { type: "boolean", default: false },
+        "leave-unreconciled": { type: "boolean", default: false },
         cwd: { type: "string" },
         context: { type: "string" },
         "timeout-seconds": { type: "string", default: "120" },
@@ -54,6 +60,7 @@ export function takeoverArgs(argv: string[]): TakeoverArgs {
         stack: flags.stack,
         yes: flags.yes,
         resume: flags.resume,
+        leaveUnreconciled: flags["leave-unreconciled"],
         // npm runs scripts in the project root: the default, and what a relative --cwd is
         // resolved against (not where npm was started, unlike render's --out).
         cwd: path.resolve(flags.cwd ?? "."),
@@ -77,7 +84,10 @@ async function takeOver(a: TakeoverArgs): Promise<number> {
     if (install.objects === undefined) return invalid(a.stack, install.problems);
     const kube = kubectlClient(a.context);
     const want = desiredState(parsed.config, install.objects);
-    const plan = planTakeover(kube, want, { resume: a.resume });
+    const plan = planTakeover(kube, want, {
+        resume: a.resume,
+        leaveUnreconciled: a.leaveUnreconciled,
+    });
     console.log(formatPlan(a.stack, plan));
     if (plan.refusals.length > 0) return 2;
     if (!a.yes) {

@@ -46,8 +46,8 @@ export const describeRef: (r: ObjectRef) => string = objectKey;
 export interface Kube {
     /** The object, or undefined when it (or its kind) does not exist. */
     get(ref: ObjectRef): KubeObject | undefined;
-    /** Objects of a kind in a namespace; empty when the kind is not installed. */
-    list(group: string, version: string, kind: string, namespace: string): KubeObject[];
+    /** Objects of a kind in a namespace (in all namespaces without one); empty when the kind is not installed. */
+    list(group: string, version: string, kind: string, namespace?: string): KubeObject[];
     /** A JSON merge patch (RFC 7386). */
     mergePatch(ref: ObjectRef, patch: unknown): void;
     /** A JSON patch (RFC 6902); its `test` operations make it fail if the object changed. */
@@ -93,7 +93,8 @@ export function kubectlClient(context?: string): Kube {
         },
         list(group, version, kind, namespace) {
             try {
-                const args = ["get", resourceArg(group, version, kind), ...nsArgs(namespace)];
+                const where = namespace === undefined ? ["--all-namespaces"] : nsArgs(namespace);
+                const args = ["get", resourceArg(group, version, kind), ...where];
                 return (JSON.parse(run([...args, "-o", "json"])) as { items: KubeObject[] }).items;
             } catch (e) {
                 if (notFound(e)) return [];

@@ -1,22 +1,36 @@
 import { compareReplacingFields, compareSecretData, compareSpec } from "./compare";
 import { Desired } from "./desired";
 import { addFindings, Findings, findings } from "./findings";
+import { Fates, sortUnowned } from "./inventory";
 import { describeRef, Kube, KubeObject, ObjectRef } from "./kube";
 import { findRoot, KUSTOMIZE_GROUP, kustomizationRef, Root, sameRef, sourceRef } from "./root";
+import { checkUnreconciled } from "./unreconciled";
 
 /** The Flux minor releases (v2.x) whose `flux bootstrap` layout this takeover handles. */
 const HANDLED_FLUX_MINORS = [7, 8, 9];
 
-/** What the takeover found and will do, or why it will not. */
-export interface Plan extends Findings {
+/**
+ * What the takeover found and will do, or why it will not. Fates: what becomes of each object
+ * of `leftAlone` (kept by another Kustomization, covered by a layer, or unreconciled).
+ */
+export interface Plan extends Findings, Fates {
     root?: Root;
     fluxVersion?: string;
     /** Objects of the bootstrap's inventory that Pulumi will own from now on (the root excluded). */
     adopted: ObjectRef[];
     /** The stack's objects that are not in the cluster yet. */
     created: string[];
-    /** Inventory objects the stack does not declare: they stay in the cluster, owned by nobody. */
+    /** Inventory objects the stack does not declare: they stay in the cluster, Pulumi does not own them. */
     leftAlone: ObjectRef[];
+    /** `unreconciled` is accepted (--leave-unreconciled), not refused. */
+    leaveUnreconciled: boolean;
+}
+
+interface PlanOptions {
+    /** An earlier run deleted the root already. */
+    resume?: boolean;
+    /** Objects only the root applied that nothing will reconcile are accepted, not refused. */
+    leaveUnreconciled?: boolean;
 }
 
 /** A live object by its ref, as read once by readDeclared. */
@@ -27,8 +41,17 @@ type LiveOf = (r: ObjectRef) => KubeObject | undefined;
  * step; each step's findings are added in that order. No Flux CRD, or no root (see findRoot),
  * ends the plan with that refusal.
  */
-export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean } = {}): Plan {
-    const plan: Plan = { ...findings(), adopted: [], created: [], leftAlone: [] };
+export function planTakeover(kube: Kube, want: Desired, opts: PlanOptions = {}): Plan {
+    const plan: Plan = {
+        ...findings(),
+        adopted: [],
+        created: [],
+        leftAlone: [],
+        kept: [],
+        covered: [],
+        unreconciled: [],
+        leaveUnreconciled: opts.leaveUnreconciled === true,
+    };
     const crd = kube.get({
         group: "apiextensions.k8s.io",
         version: "v1",
@@ -59,7 +82,11 @@ export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean
     addFindings(plan, checkReadiness(want, declared.liveOf));
     addFindings(plan, checkSecrets(want, declared.liveOf));
     plan.leftAlone = start.inventory.filter((r) => !want.objects.some((d) => sameRef(d, r)));
-    addFindings(plan, checkLeftAlone(plan.leftAlone));
+    if (start.root !== undefined) {
+        Object.assign(plan, sortUnowned(kube, want, start.root, plan.leftAlone));
+        const { unreconciled, leaveUnreconciled } = plan;
+        addFindings(plan, checkUnreconciled(start.root, unreconciled, want, leaveUnreconciled));
+    }
     return plan;
 }
 
@@ -171,25 +198,4 @@ function checkSecrets(want: Desired, liveOf: LiveOf): Findings {
         addFindings(found, compareSecretData(ref, secret, s));
     }
     return found;
-}
-
-/**
- * What the bootstrap applied and the stack does not declare stays, owned by nobody; a
- * Kustomization among it would go unmanaged, which is refused.
- */
-function checkLeftAlone(leftAlone: ObjectRef[]): Findings {
-    const refusals = leftAlone
-        .filter((r) => r.group === KUSTOMIZE_GROUP && r.kind === "Kustomization")
-        .map(
-            (r) =>
-                `${describeRef(r)} is applied by the bootstrap but is not a layer of this stack; after the takeover nothing ` +
-                `would manage it: add it to flux-gitops:layers, or remove it from Git and let Flux prune it first`,
-        );
-    const notes =
-        leftAlone.length === 0
-            ? []
-            : [
-                  `left in the cluster, no longer managed by anyone: ${leftAlone.map(describeRef).join(", ")}`,
-              ];
-    return findings({ refusals, notes });
 }

@@ -49,7 +49,8 @@ function parseInventoryId(id: string, version: string): ObjectRef {
     return { group, version, kind, namespace, name: parts.join("_") };
 }
 
-function inventoryOf(k: KubeObject): ObjectRef[] {
+/** The objects a Kustomization applied, from its status (`status.inventory.entries`). */
+export function inventoryOf(k: KubeObject): ObjectRef[] {
     const entries = (k.status?.inventory?.entries ?? []) as { id: string; v: string }[];
     return entries.map((e) => parseInventoryId(e.id, e.v));
 }

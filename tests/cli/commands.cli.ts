@@ -73,7 +73,7 @@ describe("render, preflight and takeover as commands", function () {
         expect(err.code).to.equal(2);
         expect(err.stderr).to.equal(
             "error: Unknown option '--bogus'\n" +
-                "usage: npm run takeover -- --stack <name> [--yes] [--resume] [--cwd <dir>] [--context <ctx>] [--timeout-seconds <n>]\n",
+                "usage: npm run takeover -- --stack <name> [--yes] [--resume] [--leave-unreconciled] [--cwd <dir>] [--context <ctx>] [--timeout-seconds <n>]\n",
         );
         expect(err.stdout).to.equal("");
     });

@@ -200,20 +200,39 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
         });
     });
 
-    it("refuses a bootstrap Kustomization that is not a layer of the stack", () => {
-        const c = seed((objs) => {
-            const extra = structuredClone(obj(objs, "Kustomization", "apps"));
-            extra.metadata.name = "monitoring";
-            objs.push(extra);
-            obj(objs, "Kustomization", NS).status.inventory.entries.push({
-                id: `${NS}_monitoring_kustomize.toolkit.fluxcd.io_Kustomization`,
-                v: "v1",
+    describe("a bootstrap Kustomization that is not a layer of the stack", () => {
+        const withMonitoring = () =>
+            seed((objs) => {
+                const extra = structuredClone(obj(objs, "Kustomization", "apps"));
+                extra.metadata.name = "monitoring";
+                extra.spec.path = "./gitops/monitoring";
+                extra.spec.dependsOn = [{ name: "infrastructure" }];
+                objs.push(extra);
+                obj(objs, "Kustomization", NS).status.inventory.entries.push({
+                    id: `${NS}_monitoring_kustomize.toolkit.fluxcd.io_Kustomization`,
+                    v: "v1",
+                });
             });
+
+        it("is refused, with the layer config that would make it one", () => {
+            expect(planTakeover(withMonitoring(), want).refusals).to.deep.equal([
+                "Kustomization flux-system/monitoring (from a folder under ./clusters/prod) is applied only by the root " +
+                    "Kustomization flux-system/flux-system and is not a layer of this stack: after the takeover nothing would " +
+                    "reconcile it (it would keep applying ./gitops/monitoring, but a change to it in Git would not apply and " +
+                    "removing it from Git would not prune it). Make it a layer of the stack (flux-gitops:layers.monitoring: " +
+                    "{path: ./gitops/monitoring, dependsOn: [infrastructure]}, with its other spec fields), or run again with " +
+                    "--leave-unreconciled to leave it unreconciled",
+            ]);
         });
-        expect(planTakeover(c, want).refusals).to.deep.equal([
-            "Kustomization flux-system/monitoring is applied by the bootstrap but is not a layer of this stack; after the " +
-                "takeover nothing would manage it: add it to flux-gitops:layers, or remove it from Git and let Flux prune it first",
-        ]);
+
+        it("is accepted with --leave-unreconciled: it keeps applying its path, its definition is no longer reconciled", () => {
+            const plan = planTakeover(withMonitoring(), want, { leaveUnreconciled: true });
+            expect(plan.refusals).to.deep.equal([]);
+            expect(formatPlan("prod", plan)).to.contain(
+                "\n  Kustomization flux-system/monitoring (from a folder under ./clusters/prod): it keeps applying " +
+                    "./gitops/monitoring, but its own definition is no longer reconciled\n",
+            );
+        });
     });
 
     it("refuses Secrets that differ from the config without showing their values", () => {
@@ -552,6 +571,7 @@ describe("takeover's command line", () => {
             stack: "prod",
             yes: false,
             resume: false,
+            leaveUnreconciled: false,
             cwd: process.cwd(),
             context: undefined,
             timeoutMs: 120_000,
@@ -559,13 +579,21 @@ describe("takeover's command line", () => {
     });
 
     it("reads every flag; --cwd is relative to the working directory npm runs scripts in", () => {
-        const argv = ["--stack=dev", "--yes", "--resume", "--cwd", "sub/project"];
+        const argv = [
+            "--stack=dev",
+            "--yes",
+            "--resume",
+            "--leave-unreconciled",
+            "--cwd",
+            "sub/project",
+        ];
         expect(
             takeoverArgs([...argv, "--context", "kind-x", "--timeout-seconds", "2.5"]),
         ).to.deep.equal({
             stack: "dev",
             yes: true,
             resume: true,
+            leaveUnreconciled: true,
             cwd: path.resolve(process.cwd(), "sub/project"),
             context: "kind-x",
             timeoutMs: 2500,

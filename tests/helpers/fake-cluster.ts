@@ -30,11 +30,12 @@ export class FakeCluster implements Kube {
         return o === undefined ? undefined : structuredClone(o);
     }
 
-    list(group: string, _v: string, kind: string, namespace: string): KubeObject[] {
+    list(group: string, _v: string, kind: string, namespace?: string): KubeObject[] {
         return [...this.objects.values()]
             .filter((o) => {
                 const r = refOf(o);
-                return r.group === group && r.kind === kind && r.namespace === namespace;
+                const inNamespace = namespace === undefined || r.namespace === namespace;
+                return r.group === group && r.kind === kind && inNamespace;
             })
             .map((o) => structuredClone(o));
     }

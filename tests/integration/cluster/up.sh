@@ -3,7 +3,8 @@
 #   etcd                     client 127.0.0.1:16379, peer 127.0.0.1:16380
 #   kube-apiserver           https://127.0.0.1:16443
 #   kube-controller-manager  https://127.0.0.1:16257 (namespace deletion, garbage
-#                            collection, service accounts and their tokens, ...)
+#                            collection, service accounts and their tokens, resource
+#                            quota status, ...)
 # No kubelet, scheduler or container runtime: objects are stored and reconciled
 # by controllers, but no pod ever runs.
 #
@@ -228,6 +229,9 @@ start kube-apiserver "$k8s_bin/kube-apiserver" \
   --v=1
 wait_for "kube-apiserver ready (/readyz)" kube-apiserver kubectl_ get --raw=/readyz
 
+# resourcequota-controller: @pulumi/kubernetes waits until a ResourceQuota has a status (the
+# release's critical-pods-flux-system). What the install's other awaits need (a Deployment's
+# ready pods, the endpoints of a Service that selects pods) takes a kubelet: not here.
 start kube-controller-manager "$k8s_bin/kube-controller-manager" \
   --kubeconfig="$state/controller-manager.kubeconfig" \
   --authentication-kubeconfig="$state/controller-manager.kubeconfig" \
@@ -242,7 +246,7 @@ start kube-controller-manager "$k8s_bin/kube-controller-manager" \
   --service-account-private-key-file="$pki/sa.key" \
   --root-ca-file="$pki/ca.crt" \
   --service-cluster-ip-range="$service_cidr" \
-  --controllers=namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,clusterrole-aggregation-controller,root-ca-certificate-publisher-controller \
+  --controllers=namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,clusterrole-aggregation-controller,root-ca-certificate-publisher-controller,resourcequota-controller \
   --profiling=false \
   --v=1
 wait_for "namespace default exists" kube-controller-manager kubectl_ get namespace default
