@@ -9,38 +9,25 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { getObject, kubectl, waitUntil } from "../integration/helpers/kube";
-import {
-    env,
-    loopbackStackConfig,
-    publishFixtureRepo,
-    writeInstallManifest,
-} from "../integration/helpers/loopback";
+import { env, publishFixtureRepo, writeInstallManifest } from "../integration/helpers/loopback";
 import {
     LAYERS,
     NS,
-    Requeue,
     allReady,
     exited,
-    freshCluster,
     killKustomizeController,
-    rawFluxSeconds,
-    ready,
-    readySince,
     startFluxWhenInstalled,
     waitAllReady,
 } from "./helpers/cluster";
-import { CliResult, ProjectCopy } from "./helpers/pulumi-cli";
-import { revealsSecret, secretPaths } from "./helpers/secrets";
 import {
-    commandLines,
-    docSectionText,
-    docShellBlocks,
-    DOCUMENTED,
-    substitute,
-    without,
-} from "./helpers/readme";
-
-const P = "flux-gitops";
+    deployCommands,
+    expectReadyInOrder,
+    setUpCommands,
+    upWithFlux,
+} from "./helpers/documented";
+import { ProjectCopy } from "./helpers/pulumi-cli";
+import { revealsSecret, secretPaths } from "./helpers/secrets";
+import { docSectionText, DOCUMENTED } from "./helpers/readme";
 
 describe("README's commands through the pulumi CLI in a copy of the project", function () {
     this.timeout(20 * 60 * 1000);
@@ -53,56 +40,6 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
     let sshIdentity: string;
     /** Pulumi.prod.yaml right after the documented set-up, to return to the committed settings. */
     let prodSetUp: string;
-    const raw: Partial<Record<Requeue, number>> = {};
-    const up: Partial<Record<Requeue, number>> = {};
-
-    /**
-     * The documented set-up section for `stack`, with only what differs here substituted: the
-     * repository URL and its SSH host; the key files keep the documented names. `npm ci` is CI's own
-     * first step (the copy uses the repository's node_modules). One command is added for the
-     * cluster: its controllers run as local processes, so the install manifest holds only
-     * Flux's namespace and CRDs.
-     */
-    function setUpCommands(stack: "prod" | "dev"): string[] {
-        const readme = commandLines(docShellBlocks(DOCUMENTED.setUp));
-        return [
-            ...substitute(without(readme, /^npm ci$/), [
-                { from: "ssh://git@github.com/<org>/<repo>.git", to: url },
-                {
-                    from: "ssh-keyscan github.com",
-                    to: `ssh-keyscan -p ${env("GIT_SSH_PORT")} ${env("GIT_SSH_HOST")}`,
-                },
-                {
-                    from: "pulumi stack select --create prod",
-                    to: `pulumi stack select --create ${stack}`,
-                },
-            ]),
-            `pulumi config set --path flux.manifest ${manifest}`,
-        ];
-    }
-
-    /** The documented deploy section for `stack`. */
-    function deployCommands(stack: "prod" | "dev"): string[] {
-        return substitute(commandLines(docShellBlocks(DOCUMENTED.deploy)), [
-            { from: "--stack prod", to: `--stack ${stack}`, count: 3 },
-        ]);
-    }
-
-    /** Runs `pulumi up …` with Flux's controllers starting once the CRDs exist. */
-    async function upWithFlux(command: string, requeue: Requeue): Promise<CliResult> {
-        const flux = startFluxWhenInstalled(requeue);
-        const result = await project.run(command);
-        expect(await exited(flux), "Flux's controllers started").to.equal(0);
-        return result;
-    }
-
-    /** Checks made right when `pulumi up` returned: no polling, Flux must already say Ready. */
-    function expectReadyInOrder(): void {
-        for (const l of LAYERS)
-            expect(ready(l)?.status, `${l} Ready when up returned`).to.equal("True");
-        expect(readySince("databases")).to.be.at.least(readySince("infrastructure"));
-        expect(readySince("apps")).to.be.at.least(readySince("databases"));
-    }
 
     before(async () => {
         const age = await import("age-encryption");
@@ -121,19 +58,8 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
         project.writeFile("flux-deploy-key", sshIdentity);
     });
 
-    it("baseline: raw Flux (kubectl apply of the identical objects) at --requeue-dependency=5s and 30s", async () => {
-        const config = loopbackStackConfig("prod", { url, manifest, ageKey });
-        const secrets = [`${P}:ageKey`, `${P}:gitSshIdentity`];
-        for (const requeue of ["5s", "30s"] as const) {
-            raw[requeue] = await rawFluxSeconds(config, secrets, manifest, requeue);
-            console.log(
-                `      raw Flux, requeue ${requeue}: all layers Ready after ${raw[requeue]!.toFixed(1)}s`,
-            );
-        }
-    });
-
     it("README set-up: stack select and config set keep the secrets encrypted in the stack file", async () => {
-        await project.runAll(setUpCommands("prod"));
+        await project.runAll(setUpCommands("prod", url, manifest));
         prodSetUp = project.stackFile("prod");
         expect(prodSetUp).to.match(/flux-gitops:ageKey:\s+secure: /);
         expect(prodSetUp).to.match(/flux-gitops:gitSshIdentity:\s+secure: /);
@@ -169,18 +95,12 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
             kubectl(["get", "crd", "kustomizations.kustomize.toolkit.fluxcd.io"]),
         ).to.throw();
 
-        const result = await upWithFlux(commands[1], "5s");
+        await upWithFlux(project, commands[1], "5s");
         expectReadyInOrder();
-        up["5s"] = result.seconds;
         const secret = getObject("secret", "databases", "database-credentials");
         expect(Buffer.from(secret.data["postgresql-password"], "base64").toString()).to.equal(
             "fixture-postgresql-password",
         );
-        console.log(
-            `      pulumi up: ${result.seconds.toFixed(1)}s; raw Flux ${raw["5s"]?.toFixed(1)}s; ` +
-                `up/raw ${(result.seconds / raw["5s"]!).toFixed(2)} (requeue 5s)`,
-        );
-
         const output = await project.run(commands[2]);
         expect(JSON.parse(output.stdout)).to.deep.equal([recipient]);
     });
@@ -319,7 +239,7 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
     });
 
     it("README set-up and deploy of the dev stack, then pulumi destroy removes the databases and Flux itself", async () => {
-        await project.runAll(setUpCommands("dev"));
+        await project.runAll(setUpCommands("dev", url, manifest));
         const [preview, upCommand, output] = deployCommands("dev");
         await project.run(preview);
         await project.run(upCommand);
@@ -342,22 +262,6 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
         await waitUntilGone("Flux's CRDs", () =>
             kubectl(["get", "crd", "-o", "name"]).includes("fluxcd.io"),
         );
-    });
-
-    it("pulumi up of prod on a fresh cluster with upstream's --requeue-dependency=30s", async () => {
-        freshCluster();
-        fs.writeFileSync(path.join(project.dir, "Pulumi.prod.yaml"), prodSetUp);
-        await project.run("pulumi stack select prod");
-        const result = await upWithFlux("pulumi up --stack prod", "30s");
-        expectReadyInOrder();
-        up["30s"] = result.seconds;
-        for (const requeue of ["5s", "30s"] as const) {
-            const ratio = up[requeue]! / raw[requeue]!;
-            console.log(
-                `      requeue ${requeue}: pulumi up ${up[requeue]!.toFixed(1)}s, raw Flux ` +
-                    `${raw[requeue]!.toFixed(1)}s, up/raw ${ratio.toFixed(2)}`,
-            );
-        }
     });
 });
 

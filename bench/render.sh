@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# render-timing.sh [runs]
+# bench/render.sh [runs] (npm run bench:render)
 #
 # Whole-process time of `npm run render` for the prod stack and for a generated
 # 200-layer stack (written as Pulumi.bench-200.yaml for the run, removed after),
 # each run `runs` times (default 5); prints every time and the median.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 runs="${1:-5}"
 stack_file=Pulumi.bench-200.yaml
 trap 'rm -f "$stack_file"' EXIT

@@ -1,0 +1,74 @@
+/**
+ * npm run bench:up: how long `pulumi up` of the prod stack takes until every layer is Ready,
+ * against raw Flux (`kubectl apply` of the identical objects), at kustomize-controller's
+ * `--requeue-dependency` of 5s and of upstream's default 30s, each on a fresh cluster. A figure,
+ * not a test: it fails only when a run fails. Runs through tests/e2e/run.sh, which builds the
+ * toolchain and starts the control plane and the Git server.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+    env,
+    loopbackStackConfig,
+    publishFixtureRepo,
+    writeInstallManifest,
+} from "../tests/integration/helpers/loopback";
+import { freshCluster, rawFluxSeconds, Requeue } from "../tests/e2e/helpers/cluster";
+import { expectReadyInOrder, setUpCommands, upWithFlux } from "../tests/e2e/helpers/documented";
+import { ProjectCopy, REPO_DIR } from "../tests/e2e/helpers/pulumi-cli";
+
+const P = "flux-gitops";
+
+/** One figure as bench/README.md records it: what, the value, the command, commit and machine. */
+function report(what: string, seconds: number): void {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_DIR })
+        .toString()
+        .trim();
+    const machine = `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`;
+    console.log(
+        `      bench: ${what}: ${seconds.toFixed(1)} s  (npm run bench:up; commit ${commit}; ${machine})`,
+    );
+}
+
+describe("bench: pulumi up against raw Flux", function () {
+    this.timeout(40 * 60 * 1000);
+    const dir = env("E2E_DIR");
+    let project: ProjectCopy;
+    let url: string;
+    let manifest: string;
+    let ageKey: string;
+
+    before(async () => {
+        const age = await import("age-encryption");
+        ageKey = await age.generateX25519Identity();
+        const recipient = await age.identityToRecipient(ageKey);
+        url = publishFixtureRepo(recipient, path.join(dir, "repo"), ["main"]);
+        manifest = writeInstallManifest(path.join(dir, "flux-install.yaml"));
+        project = ProjectCopy.create(path.join(dir, "project"));
+        project.writeFile("age.agekey", `${ageKey}\n`);
+        project.writeFile("flux-deploy-key", fs.readFileSync(env("GIT_SSH_IDENTITY"), "utf8"));
+        await project.runAll(setUpCommands("prod", url, manifest));
+    });
+
+    for (const requeue of ["5s", "30s"] as Requeue[]) {
+        it(`--requeue-dependency=${requeue}: raw Flux, then pulumi up, each on a fresh cluster`, async () => {
+            const config = loopbackStackConfig("prod", { url, manifest, ageKey });
+            const secrets = [`${P}:ageKey`, `${P}:gitSshIdentity`];
+            const raw = await rawFluxSeconds(config, secrets, manifest, requeue);
+            report(`raw Flux to all layers Ready, requeue ${requeue}`, raw);
+            const up = await upWithFlux(project, "pulumi up --stack prod", requeue);
+            expectReadyInOrder();
+            report(`pulumi up to all layers Ready, requeue ${requeue}`, up.seconds);
+            console.log(
+                `      bench: up/raw at requeue ${requeue}: ${(up.seconds / raw).toFixed(2)}`,
+            );
+            await project.run("pulumi destroy --stack prod --yes");
+            freshCluster();
+        });
+    }
+});
