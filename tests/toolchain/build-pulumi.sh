@@ -5,7 +5,6 @@
 #   $TOOLCHAIN_CACHE/pulumi-$PULUMI_VERSION/bin/                pulumi (+ a link to the Node.js host)
 #   $TOOLCHAIN_CACHE/pulumi-language-nodejs-$PULUMI_LANGUAGE_NODEJS_VERSION/bin/  pulumi-language-nodejs
 #   $TOOLCHAIN_CACHE/pulumi-kubernetes-$PULUMI_KUBERNETES_VERSION/bin/  pulumi-resource-kubernetes
-#   $TOOLCHAIN_CACHE/pulumi-command-$PULUMI_COMMAND_VERSION/bin/        pulumi-resource-command
 #   $TOOLCHAIN_CACHE/pulumi-yaml-$PULUMI_YAML_VERSION/bin/              pulumi-language-yaml
 #
 # A binary already present is not rebuilt. Progress goes to stderr; stdout gets exactly one
@@ -26,7 +25,6 @@ cache="${TOOLCHAIN_CACHE:-$HOME/.cache/flux-gitops-toolchain}"
 cli_bin="$cache/pulumi-$PULUMI_VERSION/bin"
 nodejs_bin="$cache/pulumi-language-nodejs-$PULUMI_LANGUAGE_NODEJS_VERSION/bin"
 k8s_bin="$cache/pulumi-kubernetes-$PULUMI_KUBERNETES_VERSION/bin"
-cmd_bin="$cache/pulumi-command-$PULUMI_COMMAND_VERSION/bin"
 yaml_bin="$cache/pulumi-yaml-$PULUMI_YAML_VERSION/bin"
 
 export GOFLAGS=-buildvcs=false
@@ -143,19 +141,7 @@ build_kubernetes() {
   install_bin "$work/pulumi-resource-kubernetes" "$k8s_bin/pulumi-resource-kubernetes" || return 1
 }
 
-# 4. The command provider (no replace directives, nothing generated).
-build_command() {
-  local provdir root="$work/pulumi-command" version="${PULUMI_COMMAND_VERSION#v}"
-  download "github.com/pulumi/pulumi-command/provider@$PULUMI_COMMAND_PROVIDER_MODULE_VERSION" || return
-  provdir="$moddir"
-  copy_module "$provdir" "$root/provider" || return 1
-  (cd "$root/provider" && "${nice_cmd[@]}" go build -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi-command/provider/pkg/version.Version=$version" \
-    -o "$work/pulumi-resource-command" ./cmd/pulumi-resource-command) || return 1
-  install_bin "$work/pulumi-resource-command" "$cmd_bin/pulumi-resource-command" || return 1
-}
-
-# 5. The YAML language host (no replace directives).
+# 4. The YAML language host (no replace directives).
 build_language_yaml() {
   local dir root="$work/pulumi-yaml"
   download "github.com/pulumi/pulumi-yaml@$PULUMI_YAML_VERSION" || return
@@ -171,7 +157,6 @@ total_start=$(date +%s)
 have "$cli_bin/pulumi" || timed "pulumi $PULUMI_VERSION" build_cli
 have "$nodejs_bin/pulumi-language-nodejs" || timed "pulumi-language-nodejs $PULUMI_LANGUAGE_NODEJS_VERSION" build_language_nodejs
 have "$k8s_bin/pulumi-resource-kubernetes" || timed "pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION" build_kubernetes
-have "$cmd_bin/pulumi-resource-command" || timed "pulumi-resource-command $PULUMI_COMMAND_VERSION" build_command
 # Official releases ship the language hosts next to `pulumi`; the CLI looks there first and
 # warns ("using pulumi-language-nodejs from $PATH") in every command's output otherwise.
 if [[ -x "$nodejs_bin/pulumi-language-nodejs" && -d "$cli_bin" && ! -e "$cli_bin/pulumi-language-nodejs" ]]; then
@@ -190,4 +175,4 @@ if ((${#missing[@]})); then
   fi
 fi
 
-echo "$cli_bin:$nodejs_bin:$k8s_bin:$cmd_bin:$yaml_bin"
+echo "$cli_bin:$nodejs_bin:$k8s_bin:$yaml_bin"
