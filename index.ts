@@ -62,6 +62,16 @@ export = async () => {
         { dependsOn: [flux, sopsAge, source], transforms: adopt },
     );
 
+    return outputsOf(flux, source, layers, sopsAge);
+};
+
+/** The stack's outputs: names for `kubectl`, the recipients for `.sops.yaml`, what Flux reports. */
+function outputsOf(
+    flux: FluxInstall,
+    source: GitSource | OciSource,
+    layers: FluxLayers,
+    sopsAge: SopsAgeSecret,
+) {
     return {
         fluxNamespace: flux.namespace,
         fluxVersion: flux.version,
@@ -72,5 +82,10 @@ export = async () => {
         layers: layers.names,
         /** Public keys for `.sops.yaml` (`creation_rules[].age`). */
         ageRecipients: sopsAge.recipients,
+        // As `pulumi up` last read them (after waiting for Ready); `pulumi refresh` reads them again.
+        /** Per layer: the Ready condition's status and `lastAppliedRevision`. */
+        layerStatus: layers.status,
+        /** The source's `status.artifact.revision`: what the layers build from. */
+        sourceRevision: source.revision,
     };
-};
+}

@@ -26,6 +26,12 @@ export interface ProgramRun {
     outputs: Record<string, unknown>;
 }
 
+/**
+ * What the cluster would report for a resource (e.g. a Flux object's `status`), merged into
+ * the state the mocks return; its inputs are echoed otherwise.
+ */
+export type Reported = (type: string, inputs: Record<string, any>) => Record<string, unknown>;
+
 /** A Pulumi program: index.ts's default export. */
 export type Program = () => Promise<Record<string, unknown>>;
 
@@ -57,20 +63,27 @@ export function promiseOf<T>(o: pulumi.Input<T>): Promise<T> {
  * like the language host does; `secretKeys` are the keys set with --secret.
  * `load` is called after the mocks are in place and returns the program.
  * `liveCrds` are the CRDs the cluster is taken to hold (none: a fresh cluster),
- * since the upgrade check would otherwise read a real one.
+ * since the upgrade check would otherwise read a real one. `reported` adds what the cluster
+ * would report to a resource's state (none: the inputs echoed, as in a preview).
  */
 export async function evaluateProgram(
     load: () => Program,
     config: Record<string, unknown>,
     secretKeys: string[],
-    opts: { project: string; stack: string; preview?: boolean; liveCrds?: LiveCrd[] },
+    opts: {
+        project: string;
+        stack: string;
+        preview?: boolean;
+        liveCrds?: LiveCrd[];
+        reported?: Reported;
+    },
 ): Promise<ProgramRun & { error?: unknown }> {
     const live = opts.liveCrds ?? [];
     // Named CRDs as asked, and other Flux CRDs (those with an object count) as the labelled list.
     const realReader = setLiveCrdReader(async (names) =>
         live.filter((c) => names.includes(c.name) || c.objects !== undefined),
     );
-    await installMocks(opts.project, opts.stack, opts.preview ?? false);
+    await installMocks(opts.project, opts.stack, opts.preview ?? false, opts.reported);
     pulumi.runtime.setAllConfig(
         Object.fromEntries(
             Object.entries(config).map(([k, v]) => [
@@ -92,12 +105,17 @@ export async function evaluateProgram(
  * The SDK's mocks: custom resources get an id and echo their inputs, provider calls fail.
  * Resource transforms run in the engine; under mocks they are only recorded, for tests to call.
  */
-async function installMocks(project: string, stack: string, preview: boolean): Promise<void> {
+async function installMocks(
+    project: string,
+    stack: string,
+    preview: boolean,
+    reported?: Reported,
+): Promise<void> {
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => ({
                 id: args.custom ? `${args.name}-id` : undefined,
-                state: args.inputs,
+                state: { ...args.inputs, ...reported?.(args.type, args.inputs) },
             }),
             call: (args) => {
                 throw new Error(`unexpected provider call ${args.token}`);

@@ -1,4 +1,4 @@
-import { evaluateProgram, Program, ProgramRun } from "../../cli/evaluate";
+import { evaluateProgram, Program, ProgramRun, Reported } from "../../cli/evaluate";
 import { LiveCrd } from "../../flux/install";
 
 export {
@@ -19,7 +19,7 @@ export {
 export async function runProgram(
     config: Record<string, unknown>,
     secretKeys: string[] = [],
-    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[] } = {},
+    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[]; reported?: Reported } = {},
 ): Promise<ProgramRun> {
     const run = await execute(config, secretKeys, opts);
     if (run.error !== undefined) throw run.error;
@@ -40,12 +40,13 @@ export async function runFailingProgram(
 function execute(
     config: Record<string, unknown>,
     secretKeys: string[],
-    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[] },
+    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[]; reported?: Reported },
 ): Promise<ProgramRun & { error?: unknown }> {
     return evaluateProgram(() => require("../../index") as Program, config, secretKeys, {
         project: "flux-gitops",
         stack: opts.stack ?? "test",
         preview: opts.preview,
         liveCrds: opts.liveCrds,
+        reported: opts.reported,
     });
 }
