@@ -11,6 +11,7 @@ export {
     SECRET_KEYS,
 } from "./parse";
 export { ParsedConfig } from "./parsed";
+export { isProviderSecretKey, isSecretKeyName } from "./secret-keys";
 export * from "./types";
 export { durationSeconds, DURATION_PATTERN } from "../flux/duration";
 export { checkFluxUpgrade, UpgradeRefusedError } from "../prepare/upgrade-check";
