@@ -24,6 +24,8 @@ export interface Registered {
 export interface ProgramRun {
     resources: Registered[];
     outputs: Record<string, unknown>;
+    /** The outputs that are Pulumi secrets (`[secret]` in `pulumi stack output`). */
+    secretOutputs: string[];
 }
 
 /**
@@ -94,11 +96,11 @@ export async function evaluateProgram(
         secretKeys,
     );
     const registrations = recordRegistrations();
-    const { outputs, error } = await runProgram(load);
+    const { outputs, secretOutputs, error } = await runProgram(load);
     const resources = await registrations.settled();
     // A program run later in this process (an Automation API inline program) reads the real cluster.
     setLiveCrdReader(realReader);
-    return { resources, outputs, error };
+    return { resources, outputs, secretOutputs, error };
 }
 
 /**
@@ -190,16 +192,18 @@ function registered(req: any, resp: any): Registered {
 /** Runs the program and resolves its exports; its failure is returned, not thrown. */
 async function runProgram(
     load: () => Program,
-): Promise<{ outputs: Record<string, unknown>; error?: unknown }> {
+): Promise<{ outputs: Record<string, unknown>; secretOutputs: string[]; error?: unknown }> {
     const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
     try {
         const exported = await load()();
         for (const [k, v] of Object.entries(exported)) {
             outputs[k] = await promiseOf(v as pulumi.Input<unknown>);
+            if (pulumi.Output.isInstance(v) && (await pulumi.isSecret(v))) secretOutputs.push(k);
         }
-        return { outputs };
+        return { outputs, secretOutputs };
     } catch (e) {
-        return { outputs, error: e };
+        return { outputs, secretOutputs, error: e };
     }
 }
 

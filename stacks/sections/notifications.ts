@@ -103,19 +103,17 @@ function checkProviderKeys(ctx: SectionContext, providers: string[] | undefined)
     if (providers === undefined) return;
     const owned = new Map<string, string>();
     for (const p of providers) {
-        for (const f of ["Address", "Token"] as const) {
-            const key = providerSecretKey(p, f);
-            const other = owned.get(key);
-            if (other !== undefined) {
-                ctx.problems.add(
-                    "notifications",
-                    ["providers", p],
-                    p,
-                    `a name other than \`${other}\`'s: both make the secret key \`${configKey([key])}\``,
-                );
-            }
-            owned.set(key, p);
+        const keys = (["Address", "Token"] as const).map((f) => providerSecretKey(p, f));
+        const other = owned.get(keys[0]);
+        if (other !== undefined) {
+            ctx.problems.add(
+                "notifications",
+                ["providers", p],
+                p,
+                `a name other than \`${other}\`'s: both make the secret keys ${keys.map((k) => `\`${configKey([k])}\``).join(" and ")}`,
+            );
         }
+        for (const k of keys) owned.set(k, other ?? p);
     }
     for (const name of Object.keys(ctx.raw)) {
         if (!isProviderSecretKey(name) || owned.has(name) || ctx.raw[name] === undefined) continue;
