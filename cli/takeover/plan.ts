@@ -58,6 +58,7 @@ export function planTakeover(kube: Kube, want: Desired, opts: { resume?: boolean
     addFindings(plan, compareInstall(want, declared.liveOf));
     addFindings(plan, checkReadiness(want, declared.liveOf));
     addFindings(plan, checkSecrets(want, declared.liveOf));
+    addFindings(plan, checkNotifications(want, declared.liveOf));
     plan.leftAlone = start.inventory.filter((r) => !want.objects.some((d) => sameRef(d, r)));
     addFindings(plan, checkLeftAlone(plan.leftAlone));
     return plan;
@@ -177,14 +178,44 @@ function checkSecrets(want: Desired, liveOf: LiveOf): Findings {
  * What the bootstrap applied and the stack does not declare stays, owned by nobody; a
  * Kustomization among it would go unmanaged, which is refused.
  */
+/** The API group of Provider, Alert and Receiver. */
+const NOTIFICATION_GROUP = "notification.toolkit.fluxcd.io";
+
+/**
+ * The takeover does not adopt Providers, Alerts, Receivers or their Secrets: it would have
+ * to compare their specs and tokens, which it does not. It refuses when the stack declares
+ * one that exists already (the import would take it unchecked).
+ */
+function checkNotifications(want: Desired, liveOf: LiveOf): Findings {
+    const refusals = want.notifications
+        .filter((r) => liveOf(r) !== undefined)
+        .map(
+            (r) =>
+                `${describeRef(r)} exists, and the stack declares it (flux-gitops:notifications or ` +
+                "flux-gitops:receiver); the takeover does not adopt notification objects: unset those " +
+                "keys (or rename the object) for the takeover, and set them after its `pulumi up`",
+        );
+    return findings({ refusals });
+}
+
 function checkLeftAlone(leftAlone: ObjectRef[]): Findings {
-    const refusals = leftAlone
+    const layers = leftAlone
         .filter((r) => r.group === KUSTOMIZE_GROUP && r.kind === "Kustomization")
         .map(
             (r) =>
                 `${describeRef(r)} is applied by the bootstrap but is not a layer of this stack; after the takeover nothing ` +
                 `would manage it: add it to flux-gitops:layers, or remove it from Git and let Flux prune it first`,
         );
+    const notifications = leftAlone
+        .filter((r) => r.group === NOTIFICATION_GROUP)
+        .map(
+            (r) =>
+                `${describeRef(r)} is applied by the bootstrap; the takeover does not adopt Provider, Alert or ` +
+                "Receiver objects, and after it nothing would manage this one: move its file into a layer's " +
+                "path in Git (Flux then keeps applying it), or remove it from Git, let Flux prune it, and " +
+                "declare it in flux-gitops:notifications or flux-gitops:receiver after the takeover",
+        );
+    const refusals = [...layers, ...notifications];
     const notes =
         leftAlone.length === 0
             ? []
