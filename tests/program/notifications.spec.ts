@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { stackWithSecrets, P, withValue } from "../helpers/fixtures";
 import { fluxReady, WEBHOOK_PATH } from "../helpers/flux-status";
 import { isSecretMarked, ProgramRun, Registered, runProgram } from "../helpers/mocks";
-import { plainCarriers } from "../helpers/secrets";
+import { plainCarriers, unmarkedParts } from "../helpers/secrets";
+import { secretPaths } from "../e2e/helpers/secrets";
 
 const PROVIDER = "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Provider";
 const ALERT = "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Alert";
@@ -170,6 +171,18 @@ describe("day 2 on the prod stack: alerts to Slack and GitHub, a push webhook", 
         for (const name of ["slack-provider", "github-status-provider", "webhook-token"]) {
             expect(isSecretMarked(named(run, SECRET, name).serialized.data), name).to.equal(true);
         }
+    });
+
+    it("reveals no token or webhook URL in any unmarked input or plain output, not even base64-encoded", () => {
+        const secrets = [SLACK_URL, GH_TOKEN, WEBHOOK_TOKEN];
+        const plainOutputs = Object.fromEntries(
+            Object.entries(run.outputs).filter(([k]) => !run.secretOutputs.includes(k)),
+        );
+        const seen = {
+            inputs: run.resources.map((r) => unmarkedParts(r.serialized)),
+            outputs: plainOutputs,
+        };
+        expect(secretPaths(seen, [...secrets, WEBHOOK_PATH])).to.deep.equal([]);
     });
 
     it("outputs the webhook path from the Receiver's status, as a secret, next to the status", () => {
