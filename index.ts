@@ -11,7 +11,7 @@ import {
 } from "./components";
 import { KUSTOMIZE_CONTROLLER } from "./flux/install";
 import { prepareInstall } from "./prepare/install";
-import { loadStackConfig, StackConfig } from "./stacks";
+import { loadStackConfig, neededComponents, StackConfig } from "./stacks";
 
 /**
  * Empty cluster to GitOps, in the order of the original flux-system folder's diagram:
@@ -25,8 +25,8 @@ export = async () => {
     // Config in: every value is validated, all problems reported at once, before anything is declared.
     const config = await loadStackConfig();
     // The install's objects from the pinned manifest; an upgrade that would strand objects in
-    // unserved API versions stops here, before any change.
-    const objects = await prepareInstall(config.flux);
+    // unserved API versions, or alerts without notification-controller, stop here.
+    const objects = await prepareInstall(config.flux, neededComponents(config));
     // After `npm run takeover`: the objects it lists are imported, never created (docs/takeover.md).
     // A component's transforms apply to everything under it, the install's objects included.
     const adopt = config.takeover.length > 0 ? [adoptListed(config.takeover)] : [];

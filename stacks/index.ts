@@ -12,6 +12,7 @@ export {
 } from "./parse";
 export { ParsedConfig } from "./parsed";
 export { isProviderSecretKey, isSecretKeyName } from "./secret-keys";
+export { neededComponents, NeededComponent } from "./sections/across";
 export * from "./types";
 export { durationSeconds, DURATION_PATTERN } from "../flux/duration";
 export { checkFluxUpgrade, UpgradeRefusedError } from "../prepare/upgrade-check";

@@ -94,10 +94,7 @@ function notificationSecrets(
 function checkNotificationController(ctx: SectionContext, s: ParsedConfig): void {
     const components = s.flux.options.components;
     if (components === undefined || components.includes(NOTIFICATION_CONTROLLER)) return;
-    const uses: string[] = [];
-    if (s.notifications.providers.length > 0) uses.push("notifications");
-    if (s.receiver !== null) uses.push("receiver");
-    for (const key of uses) {
+    for (const { key } of neededComponents(s)) {
         ctx.problems.addDescribed(
             key,
             [],
@@ -107,6 +104,24 @@ function checkNotificationController(ctx: SectionContext, s: ParsedConfig): void
                 "come with it",
         );
     }
+}
+
+/** A controller the stack's objects need installed, with the config key that declares them. */
+export interface NeededComponent {
+    component: string;
+    key: string;
+}
+
+/** The controllers the stack's objects beyond the layers need: notification-controller for alerts and the webhook. */
+export function neededComponents(s: {
+    notifications: { providers: readonly unknown[] };
+    receiver: object | null;
+}): NeededComponent[] {
+    const keys = [
+        ...(s.notifications.providers.length > 0 ? ["notifications"] : []),
+        ...(s.receiver !== null ? ["receiver"] : []),
+    ];
+    return keys.map((key) => ({ component: NOTIFICATION_CONTROLLER, key }));
 }
 
 /** The layers alerts and the receiver name must be enabled layers of the stack. */

@@ -1,7 +1,14 @@
 import { expect } from "chai";
 import { stackWithSecrets, P, withValue } from "../helpers/fixtures";
 import { fluxReady, WEBHOOK_PATH } from "../helpers/flux-status";
-import { isSecretMarked, ProgramRun, Registered, runProgram } from "../helpers/mocks";
+import { manifestFile, syntheticInstallObjects } from "../helpers/flux-manifest";
+import {
+    isSecretMarked,
+    ProgramRun,
+    Registered,
+    runFailingProgram,
+    runProgram,
+} from "../helpers/mocks";
 import { plainCarriers, unmarkedParts } from "../helpers/secrets";
 import { secretPaths } from "../e2e/helpers/secrets";
 
@@ -190,6 +197,31 @@ describe("day 2 on the prod stack: alerts to Slack and GitHub, a push webhook", 
         expect(run.secretOutputs).to.deep.equal(["receiverWebhookPath"]);
         expect(Object.keys(run.outputs)).to.include.members(["layerStatus", "sourceRevision"]);
         expect(JSON.stringify(run.outputs)).to.not.contain(GH_TOKEN);
+    });
+});
+
+describe("day 2 with an install manifest without notification-controller", () => {
+    it("refuses alerts and the webhook before declaring anything", async () => {
+        const base = await stackWithSecrets("prod");
+        const manifest = manifestFile(
+            syntheticInstallObjects().filter(
+                (o) =>
+                    o.metadata.labels?.["app.kubernetes.io/component"] !==
+                    "notification-controller",
+            ),
+        );
+        let config = withValue(base.config, "flux", ["manifest"], manifest);
+        config = withValue(config, "receiver", [], { type: "generic" });
+        config = { ...config, [`${P}:receiverToken`]: WEBHOOK_TOKEN };
+        const { error, resources } = await runFailingProgram(config, [
+            ...base.secretKeys,
+            `${P}:receiverToken`,
+        ]);
+        expect(resources).to.deep.equal([]);
+        expect((error as Error).message).to.contain(
+            "`flux-gitops:receiver` is (set): expected unset, or an install manifest holding `notification-controller`: it installs source-controller, kustomize-controller, helm-controller",
+        );
+        expect((error as Error).message).to.not.contain(WEBHOOK_TOKEN);
     });
 });
 
