@@ -127,6 +127,22 @@ function manifestProblem(problems: Problems, flux: FluxSettings, m: Manifest, e:
     }
 }
 
+/**
+ * The controllers the stack's other objects need (notification-controller for alerts and the
+ * webhook). With flux.components set, the config check has said so already; this finds a
+ * manifest that does not hold them.
+ */
+function checkNeeded(problems: Problems, components: string[], needs: NeededComponent[]): void {
+    for (const n of needs.filter((x) => !components.includes(x.component))) {
+        problems.addDescribed(
+            n.key,
+            [],
+            "(set)",
+            `unset, or an install manifest holding \`${n.component}\`: it installs ${components.join(", ")}`,
+        );
+    }
+}
+
 /** The objects with the options applied; undefined when the manifest or an option is wrong. */
 function buildObjects(
     problems: Problems,
@@ -148,15 +164,7 @@ function buildObjects(
         return undefined;
     }
     const components = chosenComponents(parsed, options.components);
-    // With flux.components set, the config check already said so; this is a manifest without it.
-    for (const n of needs.filter((x) => !components.includes(x.component))) {
-        problems.addDescribed(
-            n.key,
-            [],
-            "(set)",
-            `unset, or an install manifest holding \`${n.component}\`: it installs ${components.join(", ")}`,
-        );
-    }
+    checkNeeded(problems, components, needs);
     for (const name of Object.keys(options.controllers ?? {})) {
         if (!components.includes(name)) {
             problems.add(
