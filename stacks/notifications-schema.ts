@@ -83,7 +83,7 @@ const providerSchema = obj({
 });
 
 /** `notifications.alerts.<name>`: which events go to which provider. */
-const alertSchema = obj({
+export const alertSchema = obj({
     provider: field(dnsLabel, {
         type: "a name in `notifications.providers`",
         description: "The provider the events go to.",

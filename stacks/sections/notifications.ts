@@ -6,7 +6,7 @@ import {
     ReceiverSettings,
     RECEIVER_TYPES,
 } from "../../flux/notifications";
-import { notificationsSchema, receiverSchema } from "../notifications-schema";
+import { alertSchema, notificationsSchema, receiverSchema } from "../notifications-schema";
 import { configKey } from "../problems";
 import { isProviderSecretKey, providerSecretKey } from "../secret-keys";
 import { SectionContext, warnPlainOnly } from "./context";
@@ -22,6 +22,7 @@ export interface ParsedNotifications {
 export type ParsedReceiver = ReceiverSettings<string>;
 
 type ProviderEntry = z.output<typeof notificationsSchema>["providers"][string];
+type AlertEntry = z.output<typeof alertSchema>;
 
 const HTTP_URL = /^https?:\/\/[^\s]+$/;
 
@@ -233,11 +234,10 @@ function resolveAlerts(
     providers: ProviderSettings<string>[],
     layerNames: string[],
 ): AlertSettings[] {
-    const entries =
+    // Without `alerts`: one per provider, named after it, every field at its default.
+    const entries: Record<string, AlertEntry> =
         n.alerts ??
-        Object.fromEntries(
-            providers.map((p) => [p.name, { provider: p.name, eventSeverity: "error" as const }]),
-        );
+        Object.fromEntries(providers.map((p) => [p.name, alertSchema.parse({ provider: p.name })]));
     const alerts: AlertSettings[] = [];
     for (const [name, a] of Object.entries(entries)) {
         const provider = providers.find((p) => p.name === a.provider);
@@ -255,14 +255,11 @@ function resolveAlerts(
         alerts.push({
             name,
             provider: a.provider,
-            layers: "layers" in a && a.layers !== undefined ? a.layers : layerNames,
-            source:
-                "source" in a && a.source !== undefined
-                    ? a.source
-                    : !PROVIDER_TYPES[provider.type].commitStatus,
+            layers: a.layers ?? layerNames,
+            // A commit status reports the revisions layers applied; source events have none.
+            source: a.source ?? !PROVIDER_TYPES[provider.type].commitStatus,
             eventSeverity: a.eventSeverity,
-            ...("exclusionList" in a &&
-                a.exclusionList !== undefined && { exclusionList: a.exclusionList }),
+            ...(a.exclusionList !== undefined && { exclusionList: a.exclusionList }),
         });
     }
     return alerts;
