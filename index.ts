@@ -1,28 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
 import {
     adoptListed,
     FluxInstall,
     FluxLayers,
+    FluxNotifications,
+    FluxReceiver,
     GitSource,
     OciSource,
     SopsAgeSecret,
 } from "./components";
 import { KUSTOMIZE_CONTROLLER } from "./flux/install";
 import { prepareInstall } from "./prepare/install";
-import { loadStackConfig } from "./stacks";
+import { loadStackConfig, neededComponents, StackConfig } from "./stacks";
 
 /**
  * Empty cluster to GitOps, in the order of the original flux-system folder's diagram:
  *
  *   config ─▶ Flux install ─▶ sops-age Secret + Git source ─▶ infrastructure ─▶ databases ─▶ apps
  *
+ * and, when the stack sets them, the day-2 objects: alerts (before the layers) and the push webhook.
  * Pulumi owns what the old flux-system folder held; Flux owns what the layer paths hold.
  */
 export = async () => {
     // Config in: every value is validated, all problems reported at once, before anything is declared.
     const config = await loadStackConfig();
     // The install's objects from the pinned manifest; an upgrade that would strand objects in
-    // unserved API versions stops here, before any change.
-    const objects = await prepareInstall(config.flux);
+    // unserved API versions, or alerts without notification-controller, stop here.
+    const objects = await prepareInstall(config.flux, neededComponents(config));
     // After `npm run takeover`: the objects it lists are imported, never created (docs/takeover.md).
     // A component's transforms apply to everything under it, the install's objects included.
     const adopt = config.takeover.length > 0 ? [adoptListed(config.takeover)] : [];
@@ -44,6 +48,10 @@ export = async () => {
         config.source.kind === "oci"
             ? new OciSource("oci", { ...sourceArgs, ...config.source.oci }, sourceOpts)
             : new GitSource("git", { ...sourceArgs, ...config.source.git }, sourceOpts);
+    const sourceRef = { kind: source.kind, name: source.repositoryName };
+
+    // Where failures go (Providers, Alerts); before the layers, so their first failure is sent.
+    const notifications = declareNotifications(config, flux, sourceRef, adopt);
 
     // infrastructure → databases → apps, each waiting for the layers it depends on.
     const layers = new FluxLayers(
@@ -51,7 +59,7 @@ export = async () => {
         {
             namespace: flux.namespace,
             layers: config.layers,
-            sourceRef: { kind: source.kind, name: source.repositoryName },
+            sourceRef,
             decryptionSecretName: sopsAge.secretName,
             // The lockdown's default service account may do nothing; the layers are the platform's own.
             ...(config.flux.options.multitenant === true && {
@@ -59,9 +67,55 @@ export = async () => {
             }),
             readinessEnabled: config.readiness.enabled,
         },
-        { dependsOn: [flux, sopsAge, source], transforms: adopt },
+        { dependsOn: [flux, sopsAge, source, ...notifications], transforms: adopt },
     );
 
+    // The push webhook: a push deploys at once instead of at the next interval.
+    const receiver = declareReceiver(config, flux, sourceRef, adopt);
+
+    return {
+        ...outputsOf(flux, source, layers, sopsAge),
+        // Only with `receiver`: a secret, since with a generic Receiver the path alone triggers.
+        ...(receiver !== undefined && { receiverWebhookPath: receiver.webhookPath }),
+    };
+};
+
+/** The Receiver, when the stack sets `receiver`. */
+function declareReceiver(
+    config: StackConfig,
+    flux: FluxInstall,
+    source: { kind: string; name: string },
+    adopt: pulumi.ResourceTransform[],
+): FluxReceiver | undefined {
+    if (config.receiver === null) return undefined;
+    const args = {
+        ...config.receiver,
+        namespace: flux.namespace,
+        source,
+        readiness: config.readiness,
+    };
+    return new FluxReceiver("receiver", args, { dependsOn: [flux], transforms: adopt });
+}
+
+/** The Providers and Alerts, when the stack declares any (none: nothing is declared). */
+function declareNotifications(
+    config: StackConfig,
+    flux: FluxInstall,
+    source: { kind: string; name: string },
+    adopt: pulumi.ResourceTransform[],
+): FluxNotifications[] {
+    if (config.notifications.providers.length === 0) return [];
+    const args = { namespace: flux.namespace, ...config.notifications, source };
+    return [new FluxNotifications("notifications", args, { dependsOn: [flux], transforms: adopt })];
+}
+
+/** The stack's outputs: names for `kubectl`, the recipients for `.sops.yaml`, what Flux reports. */
+function outputsOf(
+    flux: FluxInstall,
+    source: GitSource | OciSource,
+    layers: FluxLayers,
+    sopsAge: SopsAgeSecret,
+) {
     return {
         fluxNamespace: flux.namespace,
         fluxVersion: flux.version,
@@ -72,5 +126,10 @@ export = async () => {
         layers: layers.names,
         /** Public keys for `.sops.yaml` (`creation_rules[].age`). */
         ageRecipients: sopsAge.recipients,
+        // As `pulumi up` last read them (after waiting for Ready); `pulumi refresh` reads them again.
+        /** Per layer: the Ready condition's status and `lastAppliedRevision`. */
+        layerStatus: layers.status,
+        /** The source's `status.artifact.revision`: what the layers build from. */
+        sourceRevision: source.revision,
     };
-};
+}

@@ -24,7 +24,15 @@ export interface Registered {
 export interface ProgramRun {
     resources: Registered[];
     outputs: Record<string, unknown>;
+    /** The outputs that are Pulumi secrets (`[secret]` in `pulumi stack output`). */
+    secretOutputs: string[];
 }
+
+/**
+ * What the cluster would report for a resource (e.g. a Flux object's `status`), merged into
+ * the state the mocks return; its inputs are echoed otherwise.
+ */
+export type Reported = (type: string, inputs: Record<string, any>) => Record<string, unknown>;
 
 /** A Pulumi program: index.ts's default export. */
 export type Program = () => Promise<Record<string, unknown>>;
@@ -57,20 +65,27 @@ export function promiseOf<T>(o: pulumi.Input<T>): Promise<T> {
  * like the language host does; `secretKeys` are the keys set with --secret.
  * `load` is called after the mocks are in place and returns the program.
  * `liveCrds` are the CRDs the cluster is taken to hold (none: a fresh cluster),
- * since the upgrade check would otherwise read a real one.
+ * since the upgrade check would otherwise read a real one. `reported` adds what the cluster
+ * would report to a resource's state (none: the inputs echoed, as in a preview).
  */
 export async function evaluateProgram(
     load: () => Program,
     config: Record<string, unknown>,
     secretKeys: string[],
-    opts: { project: string; stack: string; preview?: boolean; liveCrds?: LiveCrd[] },
+    opts: {
+        project: string;
+        stack: string;
+        preview?: boolean;
+        liveCrds?: LiveCrd[];
+        reported?: Reported;
+    },
 ): Promise<ProgramRun & { error?: unknown }> {
     const live = opts.liveCrds ?? [];
     // Named CRDs as asked, and other Flux CRDs (those with an object count) as the labelled list.
     const realReader = setLiveCrdReader(async (names) =>
         live.filter((c) => names.includes(c.name) || c.objects !== undefined),
     );
-    await installMocks(opts.project, opts.stack, opts.preview ?? false);
+    await installMocks(opts.project, opts.stack, opts.preview ?? false, opts.reported);
     pulumi.runtime.setAllConfig(
         Object.fromEntries(
             Object.entries(config).map(([k, v]) => [
@@ -81,23 +96,28 @@ export async function evaluateProgram(
         secretKeys,
     );
     const registrations = recordRegistrations();
-    const { outputs, error } = await runProgram(load);
+    const { outputs, secretOutputs, error } = await runProgram(load);
     const resources = await registrations.settled();
     // A program run later in this process (an Automation API inline program) reads the real cluster.
     setLiveCrdReader(realReader);
-    return { resources, outputs, error };
+    return { resources, outputs, secretOutputs, error };
 }
 
 /**
  * The SDK's mocks: custom resources get an id and echo their inputs, provider calls fail.
  * Resource transforms run in the engine; under mocks they are only recorded, for tests to call.
  */
-async function installMocks(project: string, stack: string, preview: boolean): Promise<void> {
+async function installMocks(
+    project: string,
+    stack: string,
+    preview: boolean,
+    reported?: Reported,
+): Promise<void> {
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => ({
                 id: args.custom ? `${args.name}-id` : undefined,
-                state: args.inputs,
+                state: { ...args.inputs, ...reported?.(args.type, args.inputs) },
             }),
             call: (args) => {
                 throw new Error(`unexpected provider call ${args.token}`);
@@ -172,16 +192,18 @@ function registered(req: any, resp: any): Registered {
 /** Runs the program and resolves its exports; its failure is returned, not thrown. */
 async function runProgram(
     load: () => Program,
-): Promise<{ outputs: Record<string, unknown>; error?: unknown }> {
+): Promise<{ outputs: Record<string, unknown>; secretOutputs: string[]; error?: unknown }> {
     const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
     try {
         const exported = await load()();
         for (const [k, v] of Object.entries(exported)) {
             outputs[k] = await promiseOf(v as pulumi.Input<unknown>);
+            if (pulumi.Output.isInstance(v) && (await pulumi.isSecret(v))) secretOutputs.push(k);
         }
-        return { outputs };
+        return { outputs, secretOutputs };
     } catch (e) {
-        return { outputs, error: e };
+        return { outputs, secretOutputs, error: e };
     }
 }
 

@@ -9,6 +9,7 @@ import { parseFlags, UsageError, userPath } from "./args";
 import { formatFinding } from "./preflight/findings";
 import { runPreflight } from "./preflight/run";
 import { recipientList } from "./preflight/sops-metadata";
+import { stackDeclared } from "./preflight/stack-owned";
 import { loadOfflineStack } from "./stack-config";
 import { ageRecipients } from "../stacks/age";
 
@@ -76,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
                 : { kind: "GitRepository" as const, name: stack.parsed.source.git.repositoryName }),
             namespace: stack.parsed.flux.namespace,
         },
+        declared: stackDeclared(stack.parsed),
         stackFile: stack.file,
     });
     for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);

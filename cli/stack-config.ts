@@ -8,8 +8,9 @@ import {
     ParsedConfig,
     parseStackConfig,
     PROJECT,
+    isProviderSecretKey,
+    isSecretKeyName,
     RawConfig,
-    SECRET_KEYS,
 } from "../stacks";
 import { allowManifestDownloads } from "../flux/install";
 
@@ -55,6 +56,10 @@ const PLACEHOLDER = "<redacted>";
  * redacted. The age identity is generated per run and thrown away.
  */
 async function placeholderFor(key: string): Promise<string> {
+    // A provider's address is checked to be a URL.
+    if (isProviderSecretKey(key) && key.endsWith("Address")) {
+        return `https://placeholder.invalid/${PLACEHOLDER}`;
+    }
     switch (key) {
         case "ageKey": {
             const age = await import("age-encryption");
@@ -134,7 +139,7 @@ export async function loadOfflineStack(
     if (!result.ok) {
         const missing = result.problems
             .map((p) => p.key.slice(prefix.length))
-            .filter((k) => k in SECRET_KEYS && raw[k] === undefined);
+            .filter((k) => isSecretKeyName(k) && raw[k] === undefined);
         if (missing.length > 0) {
             for (const k of missing) await stand(k);
             result = await parseOffline();

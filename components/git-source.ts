@@ -7,7 +7,9 @@ import {
     GitSettings,
 } from "../flux/git";
 import { ReadinessSettings } from "../flux/readiness";
+import { artifactRevisionOf } from "../flux/status";
 import { declareSource } from "./source-resources";
+import { statusOf } from "./status";
 
 export interface GitSourceArgs extends GitSettings<pulumi.Output<string>> {
     /** The Flux namespace. */
@@ -21,6 +23,8 @@ export class GitSource extends pulumi.ComponentResource {
     public readonly kind = "GitRepository" as const;
     public readonly repositoryName: string;
     public readonly repository: k8s.apiextensions.CustomResource;
+    /** The artifact revision source-controller last fetched (`status.artifact.revision`). */
+    public readonly revision: pulumi.Output<string | null>;
     public readonly authSecret?: k8s.core.v1.Secret;
 
     constructor(name: string, args: GitSourceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -42,6 +46,7 @@ export class GitSource extends pulumi.ComponentResource {
         this.repository = declared.repository;
         this.authSecret = declared.secret;
         this.repositoryName = args.repositoryName;
+        this.revision = statusOf(this.repository).apply(artifactRevisionOf);
         this.registerOutputs({ repositoryName: this.repositoryName });
     }
 }

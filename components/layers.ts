@@ -7,6 +7,8 @@ import {
     LayerContext,
 } from "../flux/layers";
 import { readinessAnnotations } from "../flux/readiness";
+import { LayerStatus, layerStatusOf } from "../flux/status";
+import { STATUS_OUTPUT, statusOf } from "./status";
 
 export interface FluxLayersArgs extends LayerContext {
     /** The Flux namespace; the Kustomizations live there. */
@@ -28,6 +30,8 @@ export class FluxLayers extends pulumi.ComponentResource {
     public readonly kustomizations: Record<string, k8s.apiextensions.CustomResource> = {};
     /** Layer names, each after its dependencies. */
     public readonly names: string[];
+    /** Each layer's Ready and last applied revision, as `pulumi up` last read them. */
+    public readonly status: pulumi.Output<Record<string, LayerStatus>>;
 
     constructor(name: string, args: FluxLayersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:index:FluxLayers", name, {}, opts);
@@ -58,6 +62,7 @@ export class FluxLayers extends pulumi.ComponentResource {
                         annotations: secret(annotations),
                     },
                     spec: secret(spec),
+                    ...STATUS_OUTPUT,
                 },
                 pulumi.mergeOptions(
                     { parent: this, dependsOn: opts?.dependsOn },
@@ -66,6 +71,11 @@ export class FluxLayers extends pulumi.ComponentResource {
             );
         }
         this.names = args.layers.map((l) => l.name);
+        this.status = pulumi.all(
+            Object.fromEntries(
+                this.names.map((n) => [n, statusOf(this.kustomizations[n]).apply(layerStatusOf)]),
+            ),
+        );
         this.registerOutputs({ names: this.names });
     }
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SourceKind } from "../flux/layers";
 import { readinessAnnotations, ReadinessSettings } from "../flux/readiness";
 import { secretData } from "./secret-data";
+import { STATUS_OUTPUT } from "./status";
 
 /** What a Flux source object and its credentials Secret need. */
 interface SourceResourceArgs {
@@ -54,6 +55,7 @@ export function declareSource(
                 annotations: confidentially(readinessAnnotations(args.readiness, args.spec)),
             },
             spec: confidentially(args.spec),
+            ...STATUS_OUTPUT,
         },
         pulumi.mergeOptions({ parent, dependsOn: after }, { dependsOn: secret }),
     );

@@ -15,6 +15,7 @@ import {
 import { ConfigError, ConfigProblem, ConfigWarning, formatWarning } from "../stacks/errors";
 import { Problems } from "../stacks/problems";
 import { hideManifest } from "../stacks/redact";
+import { NeededComponent } from "../stacks/sections/across";
 import { FluxSettings } from "../stacks/types";
 import { checkFluxUpgrade } from "./upgrade-check";
 
@@ -39,7 +40,7 @@ interface Manifest {
  */
 export async function buildInstall(
     flux: FluxSettings,
-    opts: { baseDir?: string } = {},
+    opts: { baseDir?: string; needs?: NeededComponent[] } = {},
 ): Promise<BuiltInstall> {
     const problems = new Problems({ flux: { value: {}, secret: flux.confidential === true } });
     const local = !/^[a-z]+:\/\//i.test(flux.manifest);
@@ -49,7 +50,11 @@ export async function buildInstall(
     const manifest = { path: where, shown: flux.manifest };
     const text = await readInstallManifest(problems, flux, manifest);
     const objects =
-        text === undefined ? undefined : text === "" ? [] : buildObjects(problems, flux, text);
+        text === undefined
+            ? undefined
+            : text === ""
+              ? []
+              : buildObjects(problems, flux, text, opts.needs ?? []);
     return {
         ...(problems.count === 0 && { objects }),
         problems: problems.sorted(),
@@ -61,8 +66,11 @@ export async function buildInstall(
  * The install step of `pulumi up` and `pulumi preview`: the objects, after the upgrade check.
  * Throws one ConfigError listing every problem of the manifest.
  */
-export async function prepareInstall(flux: FluxSettings): Promise<KubeObject[]> {
-    const built = await buildInstall(flux);
+export async function prepareInstall(
+    flux: FluxSettings,
+    needs: NeededComponent[] = [],
+): Promise<KubeObject[]> {
+    const built = await buildInstall(flux, { needs });
     if (built.objects === undefined) throw new ConfigError(pulumi.getStack(), built.problems);
     for (const w of built.warnings) {
         await pulumi.log.warn(formatWarning(w));
@@ -119,11 +127,28 @@ function manifestProblem(problems: Problems, flux: FluxSettings, m: Manifest, e:
     }
 }
 
+/**
+ * The controllers the stack's other objects need (notification-controller for alerts and the
+ * webhook). With flux.components set, the config check has said so already; this finds a
+ * manifest that does not hold them.
+ */
+function checkNeeded(problems: Problems, components: string[], needs: NeededComponent[]): void {
+    for (const n of needs.filter((x) => !components.includes(x.component))) {
+        problems.addDescribed(
+            n.key,
+            [],
+            "(set)",
+            `unset, or an install manifest holding \`${n.component}\`: it installs ${components.join(", ")}`,
+        );
+    }
+}
+
 /** The objects with the options applied; undefined when the manifest or an option is wrong. */
 function buildObjects(
     problems: Problems,
     flux: FluxSettings,
     text: string,
+    needs: NeededComponent[],
 ): KubeObject[] | undefined {
     const options = flux.options;
     let parsed: KubeObject[];
@@ -139,6 +164,7 @@ function buildObjects(
         return undefined;
     }
     const components = chosenComponents(parsed, options.components);
+    checkNeeded(problems, components, needs);
     for (const name of Object.keys(options.controllers ?? {})) {
         if (!components.includes(name)) {
             problems.add(

@@ -3,6 +3,7 @@ import { ReadinessSettings } from "../flux/readiness";
 import { fluxSchema } from "./flux-schema";
 import { gitSchema } from "./git-schema";
 import { layerSchema } from "./layers-schema";
+import { notificationsSchema, receiverSchema } from "./notifications-schema";
 import { ociSchema } from "./oci-schema";
 import { bool, dnsSubdomain, duration, field, fits, obj } from "./schema";
 
@@ -42,4 +43,6 @@ export const SECTION_SCHEMAS = {
     sops: sopsSchema,
     readiness: readinessSchema,
     layers: layerSchema,
+    notifications: notificationsSchema,
+    receiver: receiverSchema,
 } as const;

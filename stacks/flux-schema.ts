@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { InstallOptions, LOG_LEVELS } from "../flux/install";
+import { InstallOptions, LOG_LEVELS, SIZE_PRESETS, SIZES } from "../flux/install";
 import { DEFAULT_FLUX_NAMESPACE, DEFAULT_FLUX_VERSION } from "./defaults";
 import { knownFluxRelease } from "./flux-releases";
 import { bool, DNS_SUBDOMAIN, dnsLabel, EXPECT, field, fits, obj, pattern } from "./schema";
@@ -13,6 +13,7 @@ const INSTALL_EXPECT = {
         "an image registry and path without scheme or tag, such as registry.corp.example/fluxcd",
     secretName: "the name of a Secret (a DNS-1123 subdomain)",
     logLevel: `one of ${LOG_LEVELS.join(", ")}`,
+    size: `one of ${SIZES.join(", ")}`,
     clusterDomain: "a DNS domain such as cluster.local",
     serviceAccount: "a service account name (a DNS-1123 subdomain)",
     tolerations:
@@ -219,6 +220,17 @@ const installOptions = {
         description:
             "The service account Kustomizations and HelmReleases without `serviceAccountName` impersonate under `multitenant`.",
         example: "`tenant`",
+    }),
+    size: field(z.enum(SIZES, { error: INSTALL_EXPECT.size }).optional(), {
+        type: SIZES.map((s) => `\`${s}\``).join(", "),
+        default: "unset (the manifest's figures)",
+        description: `The Flux Operator's \`cluster.size\` for kustomize-controller and helm-controller: ${SIZES.map(
+            (s) => {
+                const p = SIZE_PRESETS[s];
+                return `\`${s}\` \`--concurrent=${p.concurrent}\`, CPU limit ${p.cpu}, memory limit ${p.memory}, \`--requeue-dependency=${p.requeueDependency}\``;
+            },
+        ).join("; ")}. Applied before \`flux.controllers\` and \`flux.patches\`, which still win.`,
+        example: "`large`",
     }),
     tolerations: field(tolerations.optional(), {
         type: "list of `{key, operator: Exists\\|Equal, value, effect: NoSchedule\\|PreferNoSchedule\\|NoExecute, tolerationSeconds}`",

@@ -11,4 +11,6 @@ export {
     SECRET_KEYS,
 } from "./parse";
 export { ParsedConfig } from "./parsed";
+export { isProviderSecretKey, isSecretKeyName } from "./secret-keys";
+export { neededComponents, NeededComponent } from "./sections/across";
 export * from "./types";

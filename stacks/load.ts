@@ -83,6 +83,19 @@ export function toStackConfig(c: ParsedConfig): StackConfig {
         },
         readiness: c.readiness,
         layers: c.layers,
+        notifications: {
+            providers: c.notifications.providers.map((p) => ({
+                ...p,
+                credentials: {
+                    ...(p.credentials.address !== undefined && {
+                        address: s(p.credentials.address),
+                    }),
+                    ...(p.credentials.token !== undefined && { token: s(p.credentials.token) }),
+                },
+            })),
+            alerts: c.notifications.alerts,
+        },
+        receiver: c.receiver === null ? null : { ...c.receiver, token: s(c.receiver.token) },
         takeover: c.takeover,
     };
 }

@@ -9,9 +9,11 @@ import { checkFluxObjects } from "./sections/flux-objects";
 import { parseFlux } from "./sections/flux";
 import { parseGit } from "./sections/git";
 import { parseLayers } from "./sections/layers";
+import { parseNotifications, parseReceiver } from "./sections/notifications";
 import { parseOci } from "./sections/oci";
 import { parseReadiness } from "./sections/readiness";
 import { SECRET_KEYS, SecretKey, secretProblem } from "./sections/secrets";
+import { isProviderSecretKey, PROVIDER_SECRET_KEY_ENTRY } from "./secret-keys";
 import { parseSops } from "./sections/sops";
 import { parseTakeover } from "./sections/takeover";
 
@@ -50,9 +52,16 @@ export async function parseStackConfig(
     const readiness = parseReadiness(ctx);
     // Layers without a readinessTimeout wait as long as `readiness.timeout`, or its default.
     const layers = parseLayers(ctx, (readiness ?? readinessSchema.parse({})).timeout);
+    const notifications = parseNotifications(
+        ctx,
+        layers?.map((l) => l.name),
+    );
+    const receiver = parseReceiver(ctx);
     const takeover = parseTakeover(ctx);
     if (
         flux === undefined ||
+        notifications === undefined ||
+        receiver === undefined ||
         source === undefined ||
         sops === undefined ||
         readiness === undefined ||
@@ -61,7 +70,16 @@ export async function parseStackConfig(
     ) {
         return { ok: false, problems: ctx.problems.sorted() };
     }
-    const config: ParsedConfig = { flux, source, sops, readiness, layers, takeover };
+    const config: ParsedConfig = {
+        flux,
+        source,
+        sops,
+        readiness,
+        layers,
+        notifications,
+        receiver,
+        takeover,
+    };
     checkAcrossSections(ctx, config);
     if (ctx.problems.count === 0) {
         checkFluxObjects(ctx, { source, sopsSecretName: sops.secretName, layers });
@@ -97,9 +115,15 @@ function checkOtherSourceKeys(ctx: SectionContext, source: "git" | "oci"): void 
 
 /** Typos in key names would otherwise be silently ignored. */
 function checkKnownKeys(ctx: SectionContext): void {
-    const known: string[] = [...SECTION_KEYS, ...Object.keys(SECRET_KEYS), "takeover"];
+    const known: string[] = [
+        ...SECTION_KEYS,
+        ...Object.keys(SECRET_KEYS),
+        `${PROVIDER_SECRET_KEY_ENTRY}Address`,
+        `${PROVIDER_SECRET_KEY_ENTRY}Token`,
+        "takeover",
+    ];
     for (const [name, v] of Object.entries(ctx.raw)) {
-        if (!known.includes(name) && v !== undefined) {
+        if (!known.includes(name) && !isProviderSecretKey(name) && v !== undefined) {
             ctx.problems.add(name, [], v.value, unknownKeyHint(name, known));
         }
     }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { readinessSchema } from "./config-schema";
 import { ParsedFlux } from "./sections/flux";
 import { ParsedGit } from "./sections/git";
+import { ParsedNotifications, ParsedReceiver } from "./sections/notifications";
 import { ParsedOci } from "./sections/oci";
 import { SopsSettings } from "./sections/sops";
 import { Layer } from "../flux/layers";
@@ -16,6 +17,10 @@ export interface ParsedConfig {
     sops: SopsSettings;
     readiness: z.output<typeof readinessSchema>;
     layers: Layer[];
+    /** Providers and Alerts; both empty when `notifications` is unset. */
+    notifications: ParsedNotifications;
+    /** The push webhook; null when `receiver` is unset. */
+    receiver: ParsedReceiver | null;
     /** Objects the next `pulumi up` imports (`Kind namespace/name`); empty when none. */
     takeover: string[];
 }

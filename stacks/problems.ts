@@ -4,7 +4,7 @@ import { PROJECT } from "./defaults";
 import { ConfigProblem, ConfigWarning } from "./errors";
 import { RawConfig } from "./raw";
 import { redactUrl } from "./redact";
-import { isConfidentialKey, SECRET_KEYS } from "./secret-keys";
+import { isConfidentialKey, isProviderSecretKey, SECRET_KEYS } from "./secret-keys";
 
 /**
  * Collects the problems of one stack's config, so every section can report all
@@ -35,7 +35,8 @@ export class Problems {
         if (this.raw[name]?.secret === true) return "[secret]";
         if (value === undefined) return "(not set)";
         if (isConfidentialKey(name)) return "[not shown]";
-        if (!KNOWN_KEYS.has(name)) return "[not shown]";
+        if (!KNOWN_KEYS.has(name) && !isProviderSecretKey(name)) return "[not shown]";
+        if (mayBeCredentialField(name, path)) return "[not shown]";
         if (typeof value === "string" && URL_FIELDS.has([name, ...path].join("."))) {
             return JSON.stringify(redactUrl(value));
         }
@@ -102,6 +103,32 @@ const byKey = (a: { key: string }, b: { key: string }) =>
 /** Every structured key the program reads. */
 export const SECTION_KEYS = Object.keys(SECTION_SCHEMAS) as (keyof typeof SECTION_SCHEMAS)[];
 const KNOWN_KEYS = new Set<string>([...SECTION_KEYS, ...Object.keys(SECRET_KEYS), "takeover"]);
+
+/**
+ * The fields of the notification keys whose values a message may show. Any
+ * other value there may be a credential (a token or webhook URL written into
+ * the stack file, under whatever name, or in place of a whole entry), so it is
+ * refused without being shown.
+ */
+const SHOWN_NOTIFICATION_FIELDS = new Set([
+    "type",
+    "channel",
+    "secretName",
+    "provider",
+    "layers",
+    "source",
+    "eventSeverity",
+    "exclusionList",
+    "name",
+    "events",
+]);
+const CREDENTIAL_SECTIONS = new Set(["notifications", "receiver"]);
+
+function mayBeCredentialField(name: string, path: readonly PropertyKey[]): boolean {
+    if (!CREDENTIAL_SECTIONS.has(name)) return false;
+    const field = [...path].reverse().find((s) => typeof s === "string");
+    return field === undefined || !SHOWN_NOTIFICATION_FIELDS.has(field);
+}
 
 /** Fields that hold URLs, whose user-info and query may carry credentials. */
 const URL_FIELDS = new Set(["git.url", "oci.url", "flux.manifest"]);

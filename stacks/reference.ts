@@ -2,7 +2,7 @@ import { z } from "zod";
 import { SECTION_SCHEMAS } from "./config-schema";
 import { DURATION_PATTERN, MAX_DURATION_TEXT } from "../flux/duration";
 import { docOf, FieldDoc } from "./schema";
-import { SECRET_KEYS } from "./secret-keys";
+import { PROVIDER_SECRET_KEY_ENTRY, PROVIDER_SECRET_KEYS, SECRET_KEYS } from "./secret-keys";
 import { TAKEOVER_DOC } from "./sections/takeover";
 
 /**
@@ -20,7 +20,12 @@ export function configReference(): string {
             table([row("takeover", TAKEOVER_DOC)]),
             "## Secret keys",
             SECRETS_INTRO,
-            table(Object.entries(SECRET_KEYS).map(([key, s]) => row(key, secretDoc(s)))),
+            table([
+                ...Object.entries(SECRET_KEYS).map(([key, s]) => row(key, secretDoc(s))),
+                ...Object.entries(PROVIDER_SECRET_KEYS).map(([f, s]) =>
+                    row(`${PROVIDER_SECRET_KEY_ENTRY}${f}`, secretDoc(s)),
+                ),
+            ]),
         ].join("\n\n") + "\n"
     );
 }
@@ -39,12 +44,36 @@ the source needs; the others are an error.`;
 function section(name: string, schema: z.ZodObject): string {
     const { description: intro, entry } = docOf(schema) ?? {};
     const prefix = entry === undefined ? name : `${name}.${entry}`;
-    const rows = Object.entries(schema.shape).map(([key, field]) => {
+    const rows = fieldRows(prefix, schema);
+    return [`## \`${name}\``, ...(intro === undefined ? [] : [intro]), table(rows)].join("\n\n");
+}
+
+/** A row per field; a field that is a map of documented objects, then a row per entry field. */
+function fieldRows(prefix: string, schema: z.ZodObject): string[] {
+    return Object.entries(schema.shape).flatMap(([key, field]) => {
         const doc = docOf(field) as FieldDoc;
         const at = doc.entry === undefined ? key : `${key}.${doc.entry}`;
-        return row(`${prefix}.${at}`, { ...doc, type: typeOf(field), default: defaultOf(field) });
+        const own = row(`${prefix}.${at}`, {
+            ...doc,
+            type: typeOf(field),
+            default: defaultOf(field),
+        });
+        const entries = entrySchema(field);
+        return entries === undefined ? [own] : [own, ...fieldRows(`${prefix}.${at}`, entries)];
     });
-    return [`## \`${name}\``, ...(intro === undefined ? [] : [intro]), table(rows)].join("\n\n");
+}
+
+/** The entries' schema of a map of objects whose fields are documented (inside optional and default). */
+function entrySchema(s: z.ZodType): z.ZodObject | undefined {
+    for (let t: z.ZodType | undefined = s; t !== undefined; t = inner(t)) {
+        if (!(t instanceof z.ZodRecord) || !(t.valueType instanceof z.ZodObject)) continue;
+        const entries = t.valueType;
+        const documented = Object.values(entries.shape).every(
+            (f) => docOf(f as z.ZodType)?.description !== undefined,
+        );
+        return documented ? entries : undefined;
+    }
+    return undefined;
 }
 
 function table(rows: string[]): string {
@@ -56,7 +85,11 @@ function row(key: string, doc: FieldDoc): string {
     return `| \`${key}\` | ${doc.type} | ${doc.default} | ${doc.description}${example} |`;
 }
 
-function secretDoc(s: (typeof SECRET_KEYS)[keyof typeof SECRET_KEYS]): FieldDoc {
+function secretDoc(
+    s:
+        | (typeof SECRET_KEYS)[keyof typeof SECRET_KEYS]
+        | (typeof PROVIDER_SECRET_KEYS)[keyof typeof PROVIDER_SECRET_KEYS],
+): FieldDoc {
     return { ...s, type: s.plainAllowed ? s.type : `${s.type}, must be \`--secret\`` };
 }
 

@@ -4,6 +4,7 @@ import { GitAuth as FluxGitAuth, GitSettings as FluxGitSettings } from "../flux/
 import { FluxPullSecret } from "../flux/install";
 import { OciSettings as FluxOciSettings } from "../flux/oci";
 import { Layer } from "../flux/layers";
+import { AlertSettings, ProviderSettings, ReceiverSettings } from "../flux/notifications";
 import { ReadinessSettings } from "../flux/readiness";
 import { fluxSchema, InstallFields } from "./flux-schema";
 
@@ -49,6 +50,13 @@ export interface StackConfig {
     readiness: ReadinessSettings;
     /** Enabled layers, every layer after the layers it depends on. */
     layers: Layer[];
+    /** Providers (their address and token as Pulumi secrets) and Alerts; both empty when unset. */
+    notifications: {
+        providers: ProviderSettings<pulumi.Output<string>>[];
+        alerts: AlertSettings[];
+    };
+    /** The push webhook, its token a Pulumi secret; null when `receiver` is unset. */
+    receiver: ReceiverSettings<pulumi.Output<string>> | null;
     /**
      * Objects that already exist in the cluster, released by `npm run takeover`
      * (`Kind namespace/name`): the next `pulumi up` imports them instead of creating them.

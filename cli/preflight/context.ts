@@ -1,7 +1,15 @@
 import { configKey } from "../../stacks";
 import { Layer } from "../../flux/layers";
 import { Finding } from "./findings";
+
 import { Repo } from "./yaml-files";
+
+/** An object the stack declares in the Flux namespace, with the config key that declares it. */
+export interface StackObject {
+    kind: string;
+    name: string;
+    key: (string | number)[];
+}
 
 /** What every check gets: the repository and the stack's side of the contract. */
 export interface PreflightContext {
@@ -12,6 +20,8 @@ export interface PreflightContext {
     recipients?: string[];
     /** The stack's own source, GitRepository or OCIRepository (Pulumi defines it, no layer does). */
     source: { kind: "GitRepository" | "OCIRepository"; name: string; namespace: string };
+    /** The Providers, Alerts, Receiver and their Secrets the stack declares in the Flux namespace. */
+    declared: StackObject[];
     /** `Pulumi.prod.yaml:31` for a config key path set in the stack file, else undefined. */
     keyAt(p: (string | number)[]): string | undefined;
 }

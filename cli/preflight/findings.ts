@@ -20,7 +20,8 @@ type Rule =
     | "plain-secret"
     | "sops-recipient"
     | "sops-config"
-    | "dependency-order";
+    | "dependency-order"
+    | "stack-owned";
 
 /** `error: gitops/apps/x.yaml:4: message [flux-gitops:layers.apps.path, Pulumi.prod.yaml:40] (layer-path)` */
 export function formatFinding(f: Finding): string {

@@ -3,13 +3,14 @@ import * as path from "path";
 import { Document, LineCounter, parseDocument } from "yaml";
 import { PROJECT } from "../../stacks";
 import { Layer } from "../../flux/layers";
-import { PreflightContext } from "./context";
+import { PreflightContext, StackObject } from "./context";
 import { checkDependencyOrder } from "./dependency-order";
 import { Finding, sortFindings } from "./findings";
 import { checkHealthChecks } from "./health-checks";
 import { LayerContents, readLayer } from "./layer-contents";
 import { checkSecrets, findSecretDocs } from "./secrets";
 import { checkSopsConfig } from "./sops-config";
+import { checkStackOwned } from "./stack-owned";
 import { offsetOf, Repo } from "./yaml-files";
 
 interface PreflightInput {
@@ -18,6 +19,8 @@ interface PreflightInput {
     layers: Layer[];
     recipients?: string[];
     source: { kind: "GitRepository" | "OCIRepository"; name: string; namespace: string };
+    /** The notification objects the stack declares (none when unset). */
+    declared?: StackObject[];
     /** The stack file, to point at the line where a config key is set. */
     stackFile?: string;
 }
@@ -29,6 +32,7 @@ export function runPreflight(input: PreflightInput): Finding[] {
         layers: input.layers,
         recipients: input.recipients,
         source: input.source,
+        declared: input.declared ?? [],
         keyAt: input.stackFile === undefined ? () => undefined : stackKeyLocator(input.stackFile),
     };
     const findings: Finding[] = [];
@@ -45,6 +49,7 @@ export function runPreflight(input: PreflightInput): Finding[] {
         ...checkSecrets(ctx, secrets),
         ...checkSopsConfig(ctx, contents, secrets),
         ...checkDependencyOrder(ctx, contents),
+        ...checkStackOwned(ctx, contents),
     );
     if (input.recipients === undefined) {
         findings.push({

@@ -8,6 +8,12 @@ import {
 import { KubeObject } from "../../flux/install";
 import { splitApiVersion } from "../../flux/keys";
 import { buildKustomizationSpec, KUSTOMIZATION_API_VERSION } from "../../flux/layers";
+import {
+    ALERT_API_VERSION,
+    PROVIDER_API_VERSION,
+    providerSecretData,
+    RECEIVER_API_VERSION,
+} from "../../flux/notifications";
 import { AGE_KEY_DATA_KEY } from "../../flux/sops";
 import { configKey, ParsedConfig } from "../../stacks";
 import { ObjectRef } from "./kube";
@@ -35,6 +41,11 @@ export interface Desired {
     repository: { name: string; spec: Record<string, unknown> };
     secrets: DesiredSecret[];
     layers: { name: string; spec: Record<string, unknown> }[];
+    /**
+     * The Providers, Alerts, Receiver and their Secrets (also in `objects`): the takeover
+     * creates them and does not adopt live ones.
+     */
+    notifications: ObjectRef[];
 }
 
 type DesiredGit = Extract<ParsedConfig["source"], { kind: "git" }>["git"];
@@ -60,7 +71,27 @@ export function desiredState(c: ParsedConfig, install: KubeObject[]): Desired {
         repository: { name: g.repositoryName, spec: buildGitRepositorySpec(git) },
         secrets,
         layers: c.layers.map((l) => ({ name: l.name, spec: buildKustomizationSpec(l, ctx) })),
+        notifications: notificationObjects(c),
     };
+}
+
+/** What `notifications` and `receiver` declare, Secrets included. */
+function notificationObjects(c: ParsedConfig): ObjectRef[] {
+    const ns = c.flux.namespace;
+    const { providers, alerts } = c.notifications;
+    return [
+        ...providers
+            .filter((p) => providerSecretData(p) !== undefined)
+            .map((p) => refTo("v1", "Secret", p.secretName, ns)),
+        ...providers.map((p) => refTo(PROVIDER_API_VERSION, "Provider", p.name, ns)),
+        ...alerts.map((a) => refTo(ALERT_API_VERSION, "Alert", a.name, ns)),
+        ...(c.receiver === null
+            ? []
+            : [
+                  refTo("v1", "Secret", c.receiver.secretName, ns),
+                  refTo(RECEIVER_API_VERSION, "Receiver", c.receiver.name, ns),
+              ]),
+    ];
 }
 
 /**
@@ -116,6 +147,7 @@ function declaredObjects(
         ...secrets.map((s) => refTo("v1", "Secret", s.name, ns)),
         refTo(GIT_REPOSITORY_API_VERSION, "GitRepository", g.repositoryName, ns),
         ...c.layers.map((l) => refTo(KUSTOMIZATION_API_VERSION, "Kustomization", l.name, ns)),
+        ...notificationObjects(c),
     ];
 }
 

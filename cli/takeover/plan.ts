@@ -81,6 +81,7 @@ export function planTakeover(kube: Kube, want: Desired, opts: PlanOptions = {}):
     addFindings(plan, compareInstall(want, declared.liveOf));
     addFindings(plan, checkReadiness(want, declared.liveOf));
     addFindings(plan, checkSecrets(want, declared.liveOf));
+    addFindings(plan, checkNotifications(want, declared.liveOf));
     plan.leftAlone = start.inventory.filter((r) => !want.objects.some((d) => sameRef(d, r)));
     if (start.root !== undefined) {
         Object.assign(plan, sortUnowned(kube, want, start.root, plan.leftAlone));
@@ -198,4 +199,21 @@ function checkSecrets(want: Desired, liveOf: LiveOf): Findings {
         addFindings(found, compareSecretData(ref, secret, s));
     }
     return found;
+}
+
+/**
+ * The takeover does not adopt Providers, Alerts, Receivers or their Secrets: it would have
+ * to compare their specs and tokens, which it does not. It refuses when the stack declares
+ * one that exists already (the import would take it unchecked).
+ */
+function checkNotifications(want: Desired, liveOf: LiveOf): Findings {
+    const refusals = want.notifications
+        .filter((r) => liveOf(r) !== undefined)
+        .map(
+            (r) =>
+                `${describeRef(r)} exists, and the stack declares it (flux-gitops:notifications or ` +
+                "flux-gitops:receiver); the takeover does not adopt notification objects: unset those " +
+                "keys (or rename the object) for the takeover, and set them after its `pulumi up`",
+        );
+    return findings({ refusals });
 }

@@ -9,6 +9,7 @@ import { withImagePullSecret, withRegistry } from "./images";
 import { KubeObject, parseManifest } from "./objects";
 import { InstallPatch, withPatches } from "./patches";
 import { Scheduling, Toleration, withScheduling } from "./scheduling";
+import { Size, withSize } from "./size";
 import {
     availableComponents,
     DEFAULT_COMPONENTS,
@@ -47,6 +48,12 @@ export interface InstallOptions {
     tolerations?: Toleration[];
     /** Merged over every controller's nodeSelector. */
     nodeSelector?: Record<string, string>;
+    /**
+     * The Flux Operator's `cluster.size` preset for kustomize-controller and
+     * helm-controller (`--concurrent`, `--requeue-dependency`, CPU and memory
+     * limits), applied before `controllers` and `patches`, which still win.
+     */
+    size?: Size;
     /** Tolerations, nodeSelector and resources per controller, by Deployment name, applied after the shared ones. */
     controllers?: Record<string, Scheduling>;
     /** Free-form patches, applied last, in order. */
@@ -79,6 +86,7 @@ export function buildInstallObjects(manifest: string, options: InstallOptions = 
     if (options.imagePullSecret !== undefined) {
         objects = withImagePullSecret(objects, options.imagePullSecret);
     }
+    if (options.size !== undefined) objects = withSize(objects, options.size);
     const { tolerations, nodeSelector, controllers } = options;
     if (tolerations !== undefined || nodeSelector !== undefined || controllers !== undefined) {
         objects = withScheduling(objects, { tolerations, nodeSelector }, controllers);

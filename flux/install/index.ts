@@ -5,5 +5,6 @@ export * from "./objects";
 export * from "./patches";
 export * from "./scheduling";
 export * from "./select";
+export * from "./size";
 export * from "./source";
 export * from "./upgrade";

@@ -2,6 +2,7 @@ import { ParsedConfig } from "../parsed";
 import { configKey } from "../problems";
 import { durationSeconds } from "../../flux/duration";
 import { Layer } from "../../flux/layers";
+import { NOTIFICATION_CONTROLLER } from "../../flux/notifications";
 import { ReadinessSettings } from "../../flux/readiness";
 import { SectionContext } from "./context";
 
@@ -11,6 +12,8 @@ const LONGEST_SENSIBLE_WAIT_SECONDS = 6 * 3600;
 /** What only shows when sections are put together; each section is valid on its own here. */
 export function checkAcrossSections(ctx: SectionContext, s: ParsedConfig): void {
     checkSecretNames(ctx, s);
+    checkNotificationController(ctx, s);
+    checkNotifiedLayers(ctx, s);
     const orphans = s.layers
         .filter((l) => l.deletionPolicy === "Orphan")
         .map((l) => `\`${l.name}\``);
@@ -35,9 +38,9 @@ export function checkAcrossSections(ctx: SectionContext, s: ParsedConfig): void 
  */
 function checkSecretNames(
     ctx: SectionContext,
-    s: Pick<ParsedConfig, "flux" | "source" | "sops">,
+    s: Pick<ParsedConfig, "flux" | "source" | "sops" | "notifications" | "receiver">,
 ): void {
-    const named: { key: [string, string]; name: string }[] = [
+    const named: { key: string[]; name: string }[] = [
         { key: ["sops", "secretName"], name: s.sops.secretName },
     ];
     const { source } = s;
@@ -53,16 +56,87 @@ function checkSecretNames(
     if (s.flux.pullSecret !== undefined) {
         named.push({ key: ["flux", "imagePullSecret"], name: s.flux.pullSecret.name });
     }
+    named.push(...notificationSecrets(s));
     for (const [i, later] of named.entries()) {
         const earlier = named.slice(0, i).find((e) => e.name === later.name);
         if (earlier === undefined) continue;
         ctx.problems.add(
             later.key[0],
-            [later.key[1]],
+            later.key.slice(1),
             later.name,
             `a name other than \`${configKey(earlier.key)}\`: both Secrets live in ` +
                 `${s.flux.namespace}, and one would overwrite the other`,
         );
+    }
+}
+
+/** The Secrets of the providers that have credentials, and of the receiver. */
+function notificationSecrets(
+    s: Pick<ParsedConfig, "notifications" | "receiver">,
+): { key: string[]; name: string }[] {
+    const named: { key: string[]; name: string }[] = s.notifications.providers
+        .filter((p) => p.credentials.address !== undefined || p.credentials.token !== undefined)
+        .map((p) => ({
+            key: ["notifications", "providers", p.name, "secretName"],
+            name: p.secretName,
+        }));
+    if (s.receiver !== null) {
+        named.push({ key: ["receiver", "secretName"], name: s.receiver.secretName });
+    }
+    return named;
+}
+
+/**
+ * Provider, Alert and Receiver are served by notification-controller: with
+ * `flux.components` leaving it out, their CRDs are not installed and `pulumi up`
+ * would fail on the first of them.
+ */
+function checkNotificationController(ctx: SectionContext, s: ParsedConfig): void {
+    const components = s.flux.options.components;
+    if (components === undefined || components.includes(NOTIFICATION_CONTROLLER)) return;
+    for (const { key } of neededComponents(s)) {
+        ctx.problems.addDescribed(
+            key,
+            [],
+            "(set)",
+            `unset, or \`${NOTIFICATION_CONTROLLER}\` in \`${configKey(["flux", "components"])}\` ` +
+                `(now [${components.join(", ")}]): it serves Provider, Alert and Receiver, whose CRDs ` +
+                "come with it",
+        );
+    }
+}
+
+/** A controller the stack's objects need installed, with the config key that declares them. */
+export interface NeededComponent {
+    component: string;
+    key: string;
+}
+
+/** The controllers the stack's objects beyond the layers need: notification-controller for alerts and the webhook. */
+export function neededComponents(s: {
+    notifications: { providers: readonly unknown[] };
+    receiver: object | null;
+}): NeededComponent[] {
+    const keys = [
+        ...(s.notifications.providers.length > 0 ? ["notifications"] : []),
+        ...(s.receiver !== null ? ["receiver"] : []),
+    ];
+    return keys.map((key) => ({ component: NOTIFICATION_CONTROLLER, key }));
+}
+
+/** The layers alerts and the receiver name must be enabled layers of the stack. */
+function checkNotifiedLayers(ctx: SectionContext, s: ParsedConfig): void {
+    const enabled = s.layers.map((l) => l.name);
+    const expected = `an enabled layer: one of ${enabled.join(", ")}`;
+    for (const a of s.notifications.alerts) {
+        for (const [i, l] of a.layers.entries()) {
+            if (!enabled.includes(l)) {
+                ctx.problems.add("notifications", ["alerts", a.name, "layers", i], l, expected);
+            }
+        }
+    }
+    for (const [i, l] of (s.receiver?.layers ?? []).entries()) {
+        if (!enabled.includes(l)) ctx.problems.add("receiver", ["layers", i], l, expected);
     }
 }
 

@@ -1,5 +1,5 @@
 import { configKey } from "../problems";
-import { SECRET_KEYS, SecretKey } from "../secret-keys";
+import { plainAllowed } from "../secret-keys";
 import { SectionContext } from "./context";
 
 export { SECRET_KEYS, SecretKey } from "../secret-keys";
@@ -8,14 +8,14 @@ export { SECRET_KEYS, SecretKey } from "../secret-keys";
  * The text of a secret key: a non-empty string, stored with --secret unless it
  * may be plain. Reports what is wrong and returns undefined otherwise.
  */
-export function readSecret(ctx: SectionContext, name: SecretKey): string | undefined {
+export function readSecret(ctx: SectionContext, name: string): string | undefined {
     const v = ctx.raw[name];
     if (v === undefined) return undefined;
     if (typeof v.value !== "string" || v.value.trim() === "") {
         ctx.problems.add(name, [], v.value, "a non-empty string");
         return undefined;
     }
-    if (!v.secret && !SECRET_KEYS[name].plainAllowed) {
+    if (!v.secret && !plainAllowed(name)) {
         ctx.problems.addDescribed(
             name,
             [],
@@ -28,7 +28,7 @@ export function readSecret(ctx: SectionContext, name: SecretKey): string | undef
 }
 
 /** A problem of a secret key, whose value is never shown. */
-export function secretProblem(ctx: SectionContext, name: SecretKey, expected: string): void {
+export function secretProblem(ctx: SectionContext, name: string, expected: string): void {
     ctx.problems.addDescribed(
         name,
         [],

@@ -5,6 +5,8 @@ import * as path from "path";
 import { UsageError } from "../../cli/args";
 import { resolveRecipients } from "../../cli/preflight";
 import { Finding } from "../../cli/preflight/findings";
+import { runPreflight } from "../../cli/preflight/run";
+import { stackDeclared } from "../../cli/preflight/stack-owned";
 import { loadOfflineStack, OfflineStack } from "../../cli/stack-config";
 import { newAgeRecipient } from "../helpers/keys";
 import {
@@ -538,6 +540,88 @@ spec:
                 },
             ]);
         });
+    });
+});
+
+describe("preflight: objects both the stack and a layer declare", () => {
+    const dirs: string[] = [];
+    after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+    it("lists the Providers, Alerts, Receiver and Secrets the stack declares", () => {
+        expect(
+            stackDeclared({
+                notifications: {
+                    providers: [
+                        {
+                            name: "slack",
+                            type: "slack",
+                            secretName: "slack-provider",
+                            credentials: { address: "https://h.example/x" },
+                        },
+                    ],
+                    alerts: [
+                        {
+                            name: "slack",
+                            provider: "slack",
+                            layers: [],
+                            source: true,
+                            eventSeverity: "error",
+                        },
+                    ],
+                },
+                receiver: {
+                    name: "flux-system",
+                    type: "github",
+                    events: [],
+                    layers: [],
+                    secretName: "webhook-token",
+                    token: "t",
+                },
+            }),
+        ).to.deep.equal([
+            { kind: "Provider", name: "slack", key: ["notifications", "providers", "slack"] },
+            {
+                kind: "Secret",
+                name: "slack-provider",
+                key: ["notifications", "providers", "slack", "secretName"],
+            },
+            { kind: "Alert", name: "slack", key: ["notifications", "alerts"] },
+            { kind: "Receiver", name: "flux-system", key: ["receiver", "name"] },
+            { kind: "Secret", name: "webhook-token", key: ["receiver", "secretName"] },
+        ]);
+    });
+
+    it("reports a Provider a layer declares in the Flux namespace that the stack declares too", async () => {
+        const stack = await loadOfflineStack("prod");
+        const repoDir = writeRepo({
+            "gitops/infrastructure/kustomization.yaml": kustomization("slack.yaml"),
+            "gitops/infrastructure/slack.yaml":
+                "apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\nmetadata:\n  name: slack\n  namespace: flux-system\nspec:\n  type: slack\n",
+            "gitops/apps/databases/x.yaml": helmRelease("databases", "postgresql"),
+            "gitops/apps/applications/x.yaml": helmRelease("authentik", "authentik"),
+        });
+        dirs.push(repoDir);
+        const findings = runPreflight({
+            repoDir,
+            layers: stack.parsed.layers,
+            recipients: undefined,
+            source: { kind: "GitRepository", name: "flux-system", namespace: "flux-system" },
+            declared: [
+                { kind: "Provider", name: "slack", key: ["notifications", "providers", "slack"] },
+            ],
+        });
+        expect(findings.filter((f) => f.rule === "stack-owned")).to.deep.equal([
+            {
+                severity: "error",
+                rule: "stack-owned",
+                file: "gitops/infrastructure/slack.yaml",
+                line: 1,
+                message:
+                    "layer infrastructure: Provider flux-system/slack is declared by the stack too; Flux and Pulumi would each undo the other's changes: remove it from the repository, or from the stack's config",
+                key: "flux-gitops:notifications.providers.slack",
+                keyAt: undefined,
+            },
+        ]);
     });
 });
 

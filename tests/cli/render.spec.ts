@@ -208,6 +208,69 @@ describe("render: offline stack config", () => {
         });
     });
 
+    it("renders Providers, Alerts and the Receiver, their tokens and webhook URL redacted", async () => {
+        const dir = tmpDir();
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.day2.yaml"),
+            `config:
+  flux-gitops:git:
+    url: https://git.example.test/org/gitops.git
+  flux-gitops:notifications:
+    providers:
+      slack: {type: slack, channel: platform-alerts}
+      github-status: {type: github, address: https://github.com/acme-platform/cluster-gitops}
+  flux-gitops:notificationsSlackAddress:
+    secure: v1:c2VjcmV0LWNpcGhlcnRleHQ=
+  flux-gitops:notificationsGithubStatusToken:
+    secure: v1:c2VjcmV0LWNpcGhlcnRleHQ=
+  flux-gitops:receiver:
+    type: github
+  flux-gitops:receiverToken:
+    secure: v1:c2VjcmV0LWNpcGhlcnRleHQ=
+`,
+        );
+        const rendered = await renderStack("day2", dir);
+        fs.rmSync(dir, { recursive: true });
+        const files = byName(rendered);
+        expect(rendered.map((f) => f.name)).to.include.members([
+            "slack-provider.yaml",
+            "slack-provider-secret.yaml",
+            "slack-alert.yaml",
+            "github-status-provider.yaml",
+            "github-status-provider-secret.yaml",
+            "github-status-alert.yaml",
+            "flux-system-receiver.yaml",
+            "webhook-token-secret.yaml",
+        ]);
+        expect(parse(files["slack-provider.yaml"])).to.deep.equal({
+            apiVersion: "notification.toolkit.fluxcd.io/v1beta3",
+            kind: "Provider",
+            metadata: { name: "slack", namespace: "flux-system" },
+            spec: {
+                type: "slack",
+                channel: "platform-alerts",
+                secretRef: { name: "slack-provider" },
+            },
+        });
+        expect(parse(files["slack-provider-secret.yaml"]).data).to.deep.equal({
+            address: "<redacted>",
+        });
+        expect(parse(files["github-status-provider-secret.yaml"]).data).to.deep.equal({
+            token: "<redacted>",
+        });
+        expect(parse(files["webhook-token-secret.yaml"]).data).to.deep.equal({
+            token: "<redacted>",
+        });
+        expect(parse(files["flux-system-receiver.yaml"]).spec.resources).to.deep.equal([
+            { kind: "GitRepository", name: "flux-system" },
+        ]);
+        // The placeholders stood in for the secrets never show, not even as base64.
+        const all = rendered.map((f) => f.content).join("\n");
+        expect(all).to.not.contain("placeholder.invalid");
+        expect(all).to.not.contain(Buffer.from("<redacted>").toString("base64"));
+    });
+
     it("names the stacks there are when the stack file is missing", async () => {
         const err = await loadOfflineStack("staging").catch((e: unknown) => e);
         expect(err).to.be.instanceOf(StackConfigError);

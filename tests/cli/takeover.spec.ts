@@ -235,6 +235,73 @@ describe("takeover of a flux bootstrap cluster (prod stack, fake cluster)", () =
         });
     });
 
+    it("refuses a Provider the bootstrap folder declared, as any object only the root applies", () => {
+        const c = seed((objs) => {
+            const provider = {
+                apiVersion: "notification.toolkit.fluxcd.io/v1beta3",
+                kind: "Provider",
+                metadata: { name: "slack", namespace: NS },
+                spec: { type: "slack", secretRef: { name: "slack-url" } },
+            } as KubeObject;
+            objs.push(provider);
+            obj(objs, "Kustomization", NS).status.inventory.entries.push({
+                id: `${NS}_slack_notification.toolkit.fluxcd.io_Provider`,
+                v: "v1beta3",
+            });
+        });
+        const refusals = planTakeover(c, want).refusals;
+        expect(refusals).to.have.length(1);
+        // Not adopted (the stack does not declare it), and refused until a layer applies it or the
+        // user accepts that nothing reconciles it.
+        expect(refusals[0]).to.match(
+            /^Provider flux-system\/slack \(from a folder under \.\/clusters\/prod\) is applied only by the root Kustomization flux-system\/flux-system, /,
+        );
+        expect(refusals[0]).to.contain("run again with --leave-unreconciled");
+        expect(planTakeover(c, want, { leaveUnreconciled: true }).refusals).to.deep.equal([]);
+    });
+
+    it("creates the stack's notification objects, and refuses to take one that exists", async () => {
+        const s = await stackWithSecrets("prod");
+        const config = {
+            ...s.config,
+            // The credentials the seeded cluster holds.
+            [`${P}:ageKey`]: ageKey,
+            [`${P}:gitSshIdentity`]: sshIdentity,
+            [`${P}:notifications`]: {
+                providers: { hook: { type: "generic", address: "http://e.example/x" } },
+            },
+            [`${P}:receiver`]: { type: "generic" },
+            [`${P}:receiverToken`]: "webhook-token-value",
+        };
+        const parsed = await parseStackConfig(
+            rawConfig(config, [...s.secretKeys, `${P}:receiverToken`]),
+        );
+        if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+        const day2 = desiredState(parsed.config, install);
+        expect(day2.notifications.map(describeRef)).to.deep.equal([
+            "Provider flux-system/hook",
+            "Alert flux-system/hook",
+            "Secret flux-system/webhook-token",
+            "Receiver flux-system/flux-system",
+        ]);
+        const fresh = planTakeover(seed(), day2);
+        expect(fresh.refusals).to.deep.equal([]);
+        expect(fresh.created).to.deep.equal(day2.notifications.map(describeRef));
+        const c = seed((objs) =>
+            objs.push({
+                apiVersion: "notification.toolkit.fluxcd.io/v1",
+                kind: "Receiver",
+                metadata: { name: "flux-system", namespace: NS },
+                spec: { type: "github" },
+            } as KubeObject),
+        );
+        expect(planTakeover(c, day2).refusals).to.deep.equal([
+            "Receiver flux-system/flux-system exists, and the stack declares it (flux-gitops:notifications or " +
+                "flux-gitops:receiver); the takeover does not adopt notification objects: unset those keys (or " +
+                "rename the object) for the takeover, and set them after its `pulumi up`",
+        ]);
+    });
+
     it("refuses Secrets that differ from the config without showing their values", () => {
         const c = seed((objs) => {
             obj(objs, "Secret", "sops-age").data["age.agekey"] =

@@ -1,4 +1,4 @@
-import { evaluateProgram, Program, ProgramRun } from "../../cli/evaluate";
+import { evaluateProgram, Program, ProgramRun, Reported } from "../../cli/evaluate";
 import { LiveCrd } from "../../flux/install";
 
 export {
@@ -19,7 +19,7 @@ export {
 export async function runProgram(
     config: Record<string, unknown>,
     secretKeys: string[] = [],
-    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[] } = {},
+    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[]; reported?: Reported } = {},
 ): Promise<ProgramRun> {
     const run = await execute(config, secretKeys, opts);
     if (run.error !== undefined) throw run.error;
@@ -40,7 +40,7 @@ export async function runFailingProgram(
 async function execute(
     config: Record<string, unknown>,
     secretKeys: string[],
-    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[] },
+    opts: { stack?: string; preview?: boolean; liveCrds?: LiveCrd[]; reported?: Reported },
 ): Promise<ProgramRun & { error?: unknown }> {
     // The SDK records a stack trace for every promise it creates, which the test run's source maps
     // make the costliest part of a program run; its errors are asserted by type and message.
@@ -52,6 +52,7 @@ async function execute(
             stack: opts.stack ?? "test",
             preview: opts.preview,
             liveCrds: opts.liveCrds,
+            reported: opts.reported,
         });
     } finally {
         Error.stackTraceLimit = limit;

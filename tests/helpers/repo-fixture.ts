@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { Finding } from "../../cli/preflight/findings";
 import { runPreflight } from "../../cli/preflight/run";
+import { stackDeclared } from "../../cli/preflight/stack-owned";
 import { OfflineStack } from "../../cli/stack-config";
 
 /** Files of a repository: path → content. */
@@ -90,6 +91,7 @@ export function preflightRepo(
         layers: stack.parsed.layers,
         recipients,
         source: { kind: "GitRepository", name: "flux-system", namespace: "flux-system" },
+        declared: stackDeclared(stack.parsed),
         stackFile: stack.file,
     });
 }

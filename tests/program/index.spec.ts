@@ -6,6 +6,7 @@ import { ConfigError } from "../../stacks";
 import { stackWithSecrets, P, withValue } from "../helpers/fixtures";
 import { syntheticInstallManifest, syntheticInstallObjects } from "../helpers/flux-manifest";
 import { fetched } from "../helpers/offline-release";
+import { fluxReady, HEAD } from "../helpers/flux-status";
 import { isSecretMarked, ProgramRun, Registered, runProgram } from "../helpers/mocks";
 
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
@@ -63,7 +64,7 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
         const s = await stackWithSecrets("prod");
         ageKey = s.ageKey;
         sshIdentity = s.sshIdentity;
-        run = await runProgram(s.config, s.secretKeys, { stack: "prod" });
+        run = await runProgram(s.config, s.secretKeys, { stack: "prod", reported: fluxReady() });
     });
 
     it("installs the pinned Flux release from its install.yaml", () => {
@@ -203,15 +204,24 @@ describe("the prod stack (Pulumi.prod.yaml as on disk)", () => {
         expect(waitsFor(run, dbs)).to.not.include(apps.urn);
     });
 
-    it("exports namespace, version, source, layer order and the age recipient", async () => {
+    it("exports namespace, version, source, layer order, the age recipient and Flux's status", async () => {
         const age = await import("age-encryption");
+        const applied = { ready: "True", lastAppliedRevision: HEAD };
         expect(run.outputs).to.deep.equal({
             fluxNamespace: "flux-system",
             fluxVersion: "v2.9.5",
             gitRepository: "flux-system",
             layers: ["infrastructure", "databases", "apps"],
             ageRecipients: [await age.identityToRecipient(ageKey)],
+            layerStatus: { infrastructure: applied, databases: applied, apps: applied },
+            sourceRevision: HEAD,
         });
+    });
+
+    it("sends no status: it is read back from Flux's objects, never declared", () => {
+        for (const r of run.resources) {
+            expect(Object.keys(r.serialized), r.name).to.not.include("status");
+        }
     });
 
     it("never puts a secret into an unmarked input", () => {
@@ -353,6 +363,25 @@ describe("stack variations", () => {
             postBuild: { substitute: { cluster_name: "prod" } },
         });
         expect(run.outputs.layers).to.deep.equal(["infrastructure", "databases", "monitoring"]);
+    });
+
+    it("reports a layer that is not Ready, and nothing yet before Flux has reported", async () => {
+        const failing = await runProgram(base.config, base.secretKeys, {
+            reported: fluxReady(["apps"]),
+        });
+        expect(failing.outputs.layerStatus).to.deep.equal({
+            infrastructure: { ready: "True", lastAppliedRevision: HEAD },
+            databases: { ready: "True", lastAppliedRevision: HEAD },
+            apps: { ready: "False", lastAppliedRevision: null },
+        });
+        const unread = await runProgram(base.config, base.secretKeys);
+        const unknown = { ready: "Unknown", lastAppliedRevision: null };
+        expect(unread.outputs.layerStatus).to.deep.equal({
+            infrastructure: unknown,
+            databases: unknown,
+            apps: unknown,
+        });
+        expect(unread.outputs.sourceRevision).to.equal(null);
     });
 
     it("orders layers by dependency whatever the order they are written in", async () => {

@@ -108,6 +108,58 @@ const cases: Case[] = [
         secretKeys: [],
         key: "ageKey",
     },
+    {
+        what: "a provider token stored in plain text",
+        change: (c) => ({
+            ...withValue(c, "notifications", ["providers", "gh"], {
+                type: "github",
+                address: "https://github.com/acme/repo",
+            }),
+            [`${P}:notificationsGhToken`]: SECRET,
+        }),
+        key: "notificationsGhToken",
+    },
+    {
+        what: "a provider token written into the stack file",
+        change: (c) =>
+            withValue(c, "notifications", ["providers", "gh"], {
+                type: "github",
+                address: "https://github.com/acme/repo",
+                token: SECRET,
+            }),
+        key: "notifications.providers.gh.token",
+    },
+    {
+        what: "a Slack webhook URL written into the stack file",
+        change: (c) =>
+            withValue(c, "notifications", ["providers", "slack"], {
+                type: "slack",
+                address: `https://hooks.slack.example/services/${SECRET}`,
+            }),
+        key: "notifications.providers.slack.address",
+    },
+    {
+        what: "a webhook URL under a field of the user's own naming",
+        change: (c) =>
+            withValue(c, "notifications", ["providers", "slack"], {
+                type: "slack",
+                webhookUrl: `https://hooks.slack.example/services/${SECRET}`,
+            }),
+        key: "notifications.providers.slack.webhookUrl",
+    },
+    {
+        what: "the receiver's token stored in plain text",
+        change: (c) => ({
+            ...withValue(c, "receiver", [], { type: "github" }),
+            [`${P}:receiverToken`]: SECRET,
+        }),
+        key: "receiverToken",
+    },
+    {
+        what: "a provider address key that belongs to no provider",
+        change: (c) => withValue(c, "notificationsSlackAddress", [], `https://h.example/${SECRET}`),
+        key: "notificationsSlackAddress",
+    },
 ];
 
 describe("credentials are never echoed (class 2)", () => {

@@ -27,6 +27,7 @@ interface Case {
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
 const GIT_REPOSITORY = "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository";
 const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
+const SECRET = "kubernetes:core/v1:Secret";
 
 const cases: Case[] = [
     {
@@ -78,6 +79,39 @@ const cases: Case[] = [
         secret: "mirror-code-name-05",
         receiver: CONFIG_GROUP,
     },
+    {
+        what: "a Slack webhook URL set with --secret as notifications<Provider>Address",
+        change: (c) => ({
+            ...withValue(c, "notifications", ["providers", "slack"], { type: "slack" }),
+            [`${P}:notificationsSlackAddress`]: "https://hooks.slack.example/services/slack-06",
+        }),
+        secretKey: "notificationsSlackAddress",
+        secret: "https://hooks.slack.example/services/slack-06",
+        receiver: SECRET,
+    },
+    {
+        what: "a commit status token set with --secret as notifications<Provider>Token",
+        change: (c) => ({
+            ...withValue(c, "notifications", ["providers", "gh"], {
+                type: "github",
+                address: "https://github.com/acme/repo",
+            }),
+            [`${P}:notificationsGhToken`]: "ghp-status-token-07",
+        }),
+        secretKey: "notificationsGhToken",
+        secret: "ghp-status-token-07",
+        receiver: SECRET,
+    },
+    {
+        what: "the webhook token set with --secret as receiverToken",
+        change: (c) => ({
+            ...withValue(c, "receiver", [], { type: "generic-hmac" }),
+            [`${P}:receiverToken`]: "webhook-token-08",
+        }),
+        secretKey: "receiverToken",
+        secret: "webhook-token-08",
+        receiver: SECRET,
+    },
 ];
 
 describe("secret marking (class 1)", () => {
@@ -92,12 +126,16 @@ describe("secret marking (class 1)", () => {
                 ...base.secretKeys,
                 `${P}:${c.secretKey}`,
             ]);
-            expect(plainCarriers(run.resources, c.secret)).to.deep.equal([]);
+            // As given, and as a Secret's data holds it (base64).
+            const forms = [c.secret, Buffer.from(c.secret).toString("base64")];
+            for (const form of forms) {
+                expect(plainCarriers(run.resources, form)).to.deep.equal([]);
+            }
             // Still delivered: the unwrapped inputs carry it to Flux.
             const receivers = run.resources.filter((r) => r.type === c.receiver);
-            expect(receivers.some((r) => JSON.stringify(r.inputs).includes(c.secret))).to.equal(
-                true,
-            );
+            expect(
+                receivers.some((r) => forms.some((f) => JSON.stringify(r.inputs).includes(f))),
+            ).to.equal(true);
         });
     }
 

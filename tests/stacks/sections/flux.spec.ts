@@ -82,6 +82,32 @@ describe("section flux: install options", () => {
         expect(pod.containers[0].resources.limits).to.deep.equal({ cpu: "1000m", memory: "3Gi" });
     });
 
+    it("sizes kustomize- and helm-controller with flux.size, controllers' own limits on top", async () => {
+        const r = await objectsOf({
+            size: "medium",
+            controllers: { "helm-controller": { resources: { limits: { memory: "4Gi" } } } },
+        });
+        expect(r.options).to.deep.equal({
+            size: "medium",
+            controllers: { "helm-controller": { resources: { limits: { memory: "4Gi" } } } },
+        });
+        const container = (name: string) =>
+            (r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === name) as any).spec
+                .template.spec.containers[0];
+        expect(container("kustomize-controller").resources.limits).to.deep.equal({
+            cpu: "2",
+            memory: "1Gi",
+        });
+        expect(container("helm-controller").resources.limits).to.deep.equal({
+            cpu: "2",
+            memory: "4Gi",
+        });
+        expect(container("kustomize-controller").args.slice(-2)).to.deep.equal([
+            "--concurrent=10",
+            "--requeue-dependency=5s",
+        ]);
+    });
+
     it("builds the image pull Secret's docker config from the registry credentials", async () => {
         const r = await objectsOf(
             { imagePullSecret: "flux-pull", registry: "registry.corp.example/fluxcd" },
@@ -114,6 +140,7 @@ describe("section flux: install options", () => {
             "flux-gitops:flux.logLevel",
             "one of debug, info, error",
         ],
+        ["size", { size: "huge" }, "flux-gitops:flux.size", "one of small, medium, large"],
         [
             "clusterDomain",
             { clusterDomain: "Cluster_Local" },
