@@ -65,6 +65,24 @@ export function deploymentOf(dir: string, controller: string): any {
     };
 }
 
+/** A controller's Service as the release ships it (selecting the controller's pods by `app`). */
+export function serviceOf(controller: string): any {
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: {
+            name: controller,
+            namespace: NS,
+            labels: { ...labels(controller), "control-plane": "controller" },
+        },
+        spec: {
+            type: "ClusterIP",
+            selector: { app: controller },
+            ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: "http" }],
+        },
+    };
+}
+
 export const namespace = () => ({
     apiVersion: "v1",
     kind: "Namespace",
