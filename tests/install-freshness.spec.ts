@@ -222,3 +222,23 @@ describe("the prod stack's install", () => {
         one.forEach((t, i) => expect(t, `Deployment ${i}`).to.not.equal(two[i]));
     });
 });
+
+describe("Flux objects that do not wait", () => {
+    it("declare no annotations rather than an empty map (the API server drops it: a diff on every preview)", async () => {
+        const { config, secretKeys } = await stackWithSecrets("prod");
+        const run = await runProgram(
+            withValue(config, "readiness", ["enabled"], false),
+            secretKeys,
+        );
+        const flux = run.resources.filter((r) => /toolkit\.fluxcd\.io/.test(r.type));
+        expect(flux.map((r) => r.inputs.metadata.name).sort()).to.deep.equal([
+            "apps",
+            "databases",
+            "flux-system",
+            "infrastructure",
+        ]);
+        for (const r of flux) {
+            expect(r.inputs.metadata, r.inputs.metadata.name).to.not.have.property("annotations");
+        }
+    });
+});

@@ -65,19 +65,22 @@ export function deploymentOf(dir: string, controller: string): any {
     };
 }
 
-/** A controller's Service as the release ships it (selecting the controller's pods by `app`). */
-export function serviceOf(controller: string): any {
+/**
+ * A Service of a controller as the release ships it, but for its selector: no pod runs here (no
+ * kubelet, no endpoints controller), and @pulumi/kubernetes would wait for the endpoints of a
+ * Service that selects pods.
+ */
+export function serviceOf(name: string, controller: string): any {
     return {
         apiVersion: "v1",
         kind: "Service",
         metadata: {
-            name: controller,
+            name,
             namespace: NS,
             labels: { ...labels(controller), "control-plane": "controller" },
         },
         spec: {
             type: "ClusterIP",
-            selector: { app: controller },
             ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: "http" }],
         },
     };
