@@ -10,8 +10,8 @@ const SKIP_AWAIT = "pulumi.com/skipAwait";
  * was before this apply; the await then ends on that copy and the state records it, and the next
  * preview proposes the same change again. A label change alone (a new release's version label,
  * a `flux.patches` label) keeps the object's generation, so nothing tells the copies apart.
- * Each of these objects therefore waits, through `pulumi.com/waitFor`, for the same as before and
- * for this apply's token.
+ * Each of these objects therefore waits, through `pulumi.com/waitFor` (which replaces the
+ * provider's own await), for the conditions below and for this apply's token.
  *
  * Every other kind of the install (Namespace, CRDs, RBAC, ServiceAccounts, NetworkPolicies,
  * ResourceQuota, Secrets) has no watching await: the provider records the API server's answer
