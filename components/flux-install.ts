@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FluxPullSecret, KubeObject } from "../flux/install";
+import { FluxPullSecret, KubeObject, withAppliedToken } from "../flux/install";
 import { secretData } from "./secret-data";
 
 /**
@@ -95,7 +95,8 @@ export class FluxInstall extends pulumi.ComponentResource {
 
     constructor(name: string, args: FluxInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:index:FluxInstall", name, {}, opts);
-        const objs: unknown[] = [...args.objects];
+        // The state must record each object as this `up` applied it (see WATCHED_KINDS).
+        const objs: unknown[] = args.objects.map(withAppliedToken);
         if (args.pullSecret !== undefined) {
             objs.push(pullSecretObject(args.namespace, args.pullSecret));
         }

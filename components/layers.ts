@@ -59,7 +59,11 @@ export class FluxLayers extends pulumi.ComponentResource {
                     metadata: {
                         name: layer.name,
                         namespace: args.namespace,
-                        annotations: secret(annotations),
+                        // None rather than an empty map, which the API server drops: the state
+                        // would lack it and every preview would propose adding it.
+                        ...(Object.keys(annotations).length > 0 && {
+                            annotations: secret(annotations),
+                        }),
                     },
                     spec: secret(spec),
                     ...STATUS_OUTPUT,

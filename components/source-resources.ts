@@ -44,6 +44,7 @@ export function declareSource(
                   { parent, dependsOn: after, additionalSecretOutputs: ["data", "stringData"] },
               );
     const confidentially = <T>(v: T) => (args.confidential ? pulumi.secret(v) : v);
+    const annotations = readinessAnnotations(args.readiness, args.spec);
     const repository = new k8s.apiextensions.CustomResource(
         name,
         {
@@ -52,7 +53,10 @@ export function declareSource(
             metadata: {
                 name: args.repositoryName,
                 namespace: args.namespace,
-                annotations: confidentially(readinessAnnotations(args.readiness, args.spec)),
+                // None rather than an empty map (see FluxLayers).
+                ...(Object.keys(annotations).length > 0 && {
+                    annotations: confidentially(annotations),
+                }),
             },
             spec: confidentially(args.spec),
             ...STATUS_OUTPUT,

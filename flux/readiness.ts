@@ -11,18 +11,30 @@ export interface ReadinessSettings {
 
 /** The annotation holding the token of what the object declares (see readinessAnnotations). */
 export const APPLIED_ANNOTATION = "flux-gitops/applied";
-const WAIT_FOR = "pulumi.com/waitFor";
+export const WAIT_FOR = "pulumi.com/waitFor";
 
 /** A short digest of `declared`, the same for the same content. */
-function tokenOf(declared: unknown): string {
+export function tokenOf(declared: unknown): string {
     return createHash("sha256").update(JSON.stringify(declared)).digest("hex").slice(0, 16);
 }
 
-function waitFor(token: string): string {
-    return JSON.stringify([
-        "condition=Ready",
-        `jsonpath={.metadata.annotations['${APPLIED_ANNOTATION}']}=${token}`,
-    ]);
+/** The waitFor expression that holds out for the object carrying `token`. */
+function tokenCondition(token: string): string {
+    return `jsonpath={.metadata.annotations['${APPLIED_ANNOTATION}']}=${token}`;
+}
+
+/**
+ * `pulumi.com/waitFor` and the token: the provider waits for every one of `conditions` on the
+ * object carrying this token (see readinessAnnotations for why the token).
+ */
+export function appliedAnnotations(
+    conditions: readonly string[],
+    token: string,
+): Record<string, string> {
+    return {
+        [WAIT_FOR]: JSON.stringify([...conditions, tokenCondition(token)]),
+        [APPLIED_ANNOTATION]: token,
+    };
 }
 
 /**
@@ -50,23 +62,24 @@ export function readinessAnnotations(
     const timeoutSeconds = String(durationSeconds(r.timeout));
     const token = tokenOf({ declared, timeoutSeconds });
     return {
-        [WAIT_FOR]: waitFor(token),
+        ...appliedAnnotations(["condition=Ready"], token),
         "pulumi.com/timeoutSeconds": timeoutSeconds,
-        [APPLIED_ANNOTATION]: token,
     };
 }
 
 /**
  * `annotations` with their token extended by `extra`, for an annotation added to an object
  * after readinessAnnotations (the takeover's field manager): the object without it must not
- * end the wait either. Unchanged when the object does not wait.
+ * end the wait either. The object's other conditions stay. Unchanged when the object carries no
+ * token.
  */
 export function retoken(
     annotations: Record<string, unknown>,
     extra: unknown,
 ): Record<string, unknown> {
     const before = annotations[APPLIED_ANNOTATION];
-    if (typeof before !== "string") return annotations;
-    const token = tokenOf({ before, extra });
-    return { ...annotations, [WAIT_FOR]: waitFor(token), [APPLIED_ANNOTATION]: token };
+    const waitFor = annotations[WAIT_FOR];
+    if (typeof before !== "string" || typeof waitFor !== "string") return annotations;
+    const others = (JSON.parse(waitFor) as string[]).filter((c) => c !== tokenCondition(before));
+    return { ...annotations, ...appliedAnnotations(others, tokenOf({ before, extra })) };
 }

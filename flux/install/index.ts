@@ -1,4 +1,5 @@
 export * from "./args";
+export * from "./awaited";
 export * from "./build";
 export * from "./images";
 export * from "./objects";

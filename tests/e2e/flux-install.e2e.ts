@@ -3,7 +3,10 @@
  * stack.e2e.ts), on the local control plane:
  *
  * 1. install options: the objects the program builds from a release-shaped manifest
- *    (Deployments included) are applied and read back from the API server;
+ *    (Deployments and a Service included) are applied and read back from the API server; the
+ *    next preview proposes no change, after the first `up` and after each of several `up`s
+ *    that change a label on every object (the provider's await must not record the object as
+ *    it was before the update);
  * 2. a Flux upgrade from the previous release's CRDs is refused while a CRD's
  *    status.storedVersions lists a version the new CRDs no longer serve;
  * 3. once migrated, the upgrade previews as in-place updates, applies, and every Flux object
@@ -43,6 +46,7 @@ import {
     namespace,
     networkPolicy,
     pinned,
+    serviceOf,
     writeManifest,
 } from "./release-manifests";
 
@@ -51,6 +55,8 @@ const NS = "flux-system";
 const IT = path.join(__dirname, "..", "integration");
 const KUSTOMIZATIONS_CRD = "kustomizations.kustomize.toolkit.fluxcd.io";
 const CONTROLLERS = ["source-controller", "kustomize-controller", "helm-controller"];
+/** How many upgrades change every install object's labels (issue 20: at least 5). */
+const LABEL_ROUNDS = Number(process.env.E2E_LABEL_ROUNDS ?? 5);
 
 /** Sets the Kustomization CRD's status.storedVersions, as the API server's history would have. */
 function setStoredVersions(versions: string[]): void {
@@ -110,6 +116,27 @@ describe("Flux install options and upgrades against a real cluster", function ()
         const all = layers as Record<string, Record<string, unknown>>;
         return { ...all, [layer]: { ...all[layer], deletionPolicy } };
     };
+    /**
+     * Whether `pulumi preview --expect-no-changes` passes, the first try; prints the diff when it
+     * proposes changes.
+     */
+    async function noChanges(stack: Stack, when: string): Promise<boolean> {
+        const shown: string[] = [];
+        try {
+            await stack.preview({
+                expectNoChanges: true,
+                diff: true,
+                onOutput: (s) => shown.push(s),
+            });
+            return true;
+        } catch {
+            console.log(
+                `      changes proposed ${when}:\n${shown.join("").replace(/^/gm, "        ")}`,
+            );
+            return false;
+        }
+    }
+
     const withFlux = (c: Record<string, unknown>, flux: Record<string, unknown>) => ({
         ...c,
         [`${P}:flux`]: { ...(c[`${P}:flux`] as object), ...flux },
@@ -158,6 +185,10 @@ describe("Flux install options and upgrades against a real cluster", function ()
             namespace(),
             ...currentCrds,
             ...CONTROLLERS.map((c) => deploymentOf(current[c], c)),
+            // The release's three Services, which one informer of the provider watches together.
+            serviceOf("source-controller", "source-controller"),
+            serviceOf("notification-controller", "notification-controller"),
+            serviceOf("webhook-receiver", "notification-controller"),
             networkPolicy(),
         ]);
     });
@@ -327,6 +358,37 @@ describe("Flux install options and upgrades against a real cluster", function ()
             "kustomize-controller",
         );
         expect(output.join("")).to.not.contain("e2e-registry-token");
+        const missed: string[] = [];
+        if (!(await noChanges(stack, "after the first up"))) missed.push("first up");
+
+        // Upgrades that change every object's labels and nothing else.
+        const patches = (config[`${P}:flux`] as { patches: unknown[] }).patches;
+        for (let round = 1; round <= LABEL_ROUNDS; round++) {
+            const label = {
+                target: { name: ".+" },
+                patch: `metadata:\n  labels:\n    e2e.test/round: "${round}"\n`,
+            };
+            await configure(stack, withFlux(config, { patches: [...patches, label] }));
+            await stack.up({ onOutput: (s) => output.push(s) });
+            for (const [kind, ns, name] of [
+                ["namespace", "", NS],
+                ["crd", "", KUSTOMIZATIONS_CRD],
+                ["deployment", NS, "helm-controller"],
+                ["service", NS, "source-controller"],
+            ]) {
+                const labels = getObject(kind, ns, name).metadata.labels;
+                expect(labels["e2e.test/round"], `${kind} ${name}`).to.equal(String(round));
+            }
+            if (!(await noChanges(stack, `after label round ${round}`))) {
+                missed.push(`label round ${round}`);
+            }
+        }
+        const rounds = missed.filter((m) => m.startsWith("label")).length;
+        console.log(
+            `      first-try no-change previews: after the first up ${missed.includes("first up") ? 0 : 1}/1, ` +
+                `after a label change on every object ${LABEL_ROUNDS - rounds}/${LABEL_ROUNDS}`,
+        );
+        expect(missed, "previews that proposed changes").to.deep.equal([]);
 
         await stack.destroy({ onOutput: (s) => output.push(s) });
         expect(getObject("deployment", NS, "source-controller")).to.equal(undefined);

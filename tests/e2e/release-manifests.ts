@@ -65,6 +65,27 @@ export function deploymentOf(dir: string, controller: string): any {
     };
 }
 
+/**
+ * A Service of a controller as the release ships it, but for its selector: no pod runs here (no
+ * kubelet, no endpoints controller), and @pulumi/kubernetes would wait for the endpoints of a
+ * Service that selects pods.
+ */
+export function serviceOf(name: string, controller: string): any {
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: {
+            name,
+            namespace: NS,
+            labels: { ...labels(controller), "control-plane": "controller" },
+        },
+        spec: {
+            type: "ClusterIP",
+            ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: "http" }],
+        },
+    };
+}
+
 export const namespace = () => ({
     apiVersion: "v1",
     kind: "Namespace",
