@@ -11,22 +11,14 @@ import { neutralise } from "../../cli/takeover/neutralise";
 import { planTakeover } from "../../cli/takeover/plan";
 import { formatPlan } from "../../cli/takeover/report";
 import { buildInstall } from "../../prepare/install";
-import { parseStackConfig, RawConfig } from "../../stacks";
+import { parseStackConfig } from "../../stacks";
 import { FakeCluster } from "../helpers/fake-cluster";
 import { P, stackWithSecrets, withValue } from "../helpers/fixtures";
 import { KNOWN_HOSTS } from "../helpers/keys";
+import { rawConfig } from "../helpers/raw";
 import { originCluster, OriginOptions } from "../helpers/origin-cluster";
 
 const URL = "ssh://git@github.com/acme-platform/cluster-gitops.git";
-
-function rawConfig(config: Record<string, unknown>, secretKeys: string[]): RawConfig {
-    return Object.fromEntries(
-        Object.entries(config).map(([k, v]) => [
-            k.slice(P.length + 1),
-            { value: v, secret: secretKeys.includes(k) },
-        ]),
-    );
-}
 
 /** The lines of a section of the printed plan: its header and the indented lines under it. */
 function section(printed: string, header: string): string[] {

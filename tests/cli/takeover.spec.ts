@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { UsageError } from "../../cli/args";
 import { takeoverArgs } from "../../cli/takeover";
-import { parseStackConfig, RawConfig } from "../../stacks";
+import { parseStackConfig } from "../../stacks";
 import { Desired, desiredState } from "../../cli/takeover/desired";
 import { describeRef, KubeObject, refOf } from "../../cli/takeover/kube";
 import { neutralise, transferredEntries } from "../../cli/takeover/neutralise";
@@ -13,19 +13,11 @@ import { formatPlan } from "../../cli/takeover/report";
 import { FakeCluster } from "../helpers/fake-cluster";
 import { stackWithSecrets, P } from "../helpers/fixtures";
 import { KNOWN_HOSTS } from "../helpers/keys";
+import { rawConfig } from "../helpers/raw";
 import { SEED_CRDS, seedCluster } from "../helpers/seed-cluster";
 
 const NS = "flux-system";
 const URL = "ssh://git@github.com/acme-platform/cluster-gitops.git";
-
-function rawConfig(config: Record<string, unknown>, secretKeys: string[]): RawConfig {
-    return Object.fromEntries(
-        Object.entries(config).map(([k, v]) => [
-            k.slice(P.length + 1),
-            { value: v, secret: secretKeys.includes(k) },
-        ]),
-    );
-}
 
 function find(c: FakeCluster, kind: string, name: string): KubeObject | undefined {
     return [...c.objects.values()].find((o) => o.kind === kind && o.metadata.name === name);

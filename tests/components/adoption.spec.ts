@@ -10,11 +10,12 @@ import { expect } from "chai";
 import { adoptListed, objectOf } from "../../components/adoption";
 import { objectKey, importId, TAKEOVER_FIELD_MANAGER } from "../../flux/keys";
 import { APPLIED_ANNOTATION, readinessAnnotations } from "../../flux/readiness";
-import { parseStackConfig, RawConfig } from "../../stacks";
+import { parseStackConfig } from "../../stacks";
 import { desiredState } from "../../cli/takeover/desired";
 import { describeRef } from "../../cli/takeover/kube";
 import { P, stackWithSecrets, withValue } from "../helpers/fixtures";
 import { githubAppPrivateKey } from "../helpers/keys";
+import { rawConfig } from "../helpers/raw";
 import { runFailingProgram, runProgram } from "../helpers/mocks";
 
 const secret = (v: unknown) => ({
@@ -153,14 +154,6 @@ describe("adoption: the import option for the objects the takeover lists", () =>
 });
 
 describe("adoption: the takeover lists exactly the objects the program declares", () => {
-    const rawOf = (config: Record<string, unknown>, secretKeys: string[]): RawConfig =>
-        Object.fromEntries(
-            Object.entries(config).map(([k, v]) => [
-                k.slice(P.length + 1),
-                { value: v, secret: secretKeys.includes(k) },
-            ]),
-        );
-
     /** Every object the program registers: its own resources, and the install group's objects. */
     async function declared(config: Record<string, unknown>, secretKeys: string[]) {
         const run = await runProgram(config, secretKeys);
@@ -265,7 +258,7 @@ describe("adoption: the takeover lists exactly the objects the program declares"
                 const s = await stackWithSecrets(stack);
                 const config = change(s.config);
                 const secretKeys = [...s.secretKeys, ...moreSecrets];
-                const parsed = await parseStackConfig(rawOf(config, secretKeys));
+                const parsed = await parseStackConfig(rawConfig(config, secretKeys));
                 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
                 const install = (await buildInstall(parsed.config.flux)).objects!;
                 const listed = desiredState(parsed.config, install).objects.map(describeRef);

@@ -1,4 +1,5 @@
 import { ConfigProblem, ConfigWarning, parseStackConfig, RawConfig } from "../../stacks";
+import { P } from "./fixtures";
 
 /** A valid raw config of a public https repository, with a fresh age key. */
 export async function publicRepoRaw(): Promise<RawConfig> {
@@ -35,4 +36,14 @@ export async function parseWith(
     const r = await parseStackConfig(merged);
     const warnings = (r as { warnings?: ConfigWarning[] }).warnings ?? [];
     return { problems: r.ok ? [] : r.problems, warnings };
+}
+
+/** A stack file's config (full keys, `flux-gitops:git`) as the program reads it, `secretKeys` set with --secret. */
+export function rawConfig(config: Record<string, unknown>, secretKeys: string[]): RawConfig {
+    return Object.fromEntries(
+        Object.entries(config).map(([k, v]) => [
+            k.slice(P.length + 1),
+            { value: v, secret: secretKeys.includes(k) },
+        ]),
+    );
 }
