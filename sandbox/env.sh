@@ -8,7 +8,7 @@ SANDBOX_MARKER="$SANDBOX_DIR/.flux-gitops-sandbox"
 SANDBOX_HOLDER_NAME=flux-gitops-sandbox-lock
 SANDBOX_STACK=sandbox
 # Every fixed loopback port of the control plane (16xxx), Flux (171xx) and the Git server.
-SANDBOX_PORTS=(16379 16380 16443 16257 17022 17080 17100 17101 17102 17111 17112 17121 17122)
+SANDBOX_PORTS=(16379 16380 16443 16257 17022 17080 17100 17101 17102 17111 17112 17121 17122 17131 17132 17133 17134)
 
 # listeners: `ss -ltnp` lines of anything listening on one of the sandbox's ports.
 listeners() {

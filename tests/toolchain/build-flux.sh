@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Flux controllers (source-controller, kustomize-controller,
-# helm-controller) from their Go modules, through the wrapper modules in
+# helm-controller, notification-controller) from their Go modules, through the wrapper modules in
 # tests/toolchain/flux/<controller>/, and extracts their CRDs from the module
 # zips. Output, cached outside the repo and keyed by the Flux version:
 #
@@ -32,13 +32,14 @@ export GOFLAGS="-buildvcs=false -mod=readonly"
 export GOWORK=off
 export GOTOOLCHAIN=local
 
-controllers=(source-controller kustomize-controller helm-controller)
+controllers=(source-controller kustomize-controller helm-controller notification-controller)
 
 want_version() {
   case "$1" in
     source-controller) echo "${SOURCE_CONTROLLER_VERSION:?}" ;;
     kustomize-controller) echo "${KUSTOMIZE_CONTROLLER_VERSION:?}" ;;
     helm-controller) echo "${HELM_CONTROLLER_VERSION:?}" ;;
+    notification-controller) echo "${NOTIFICATION_CONTROLLER_VERSION:?}" ;;
   esac
 }
 

@@ -30,11 +30,13 @@ etcd_bin="$cache/etcd-$ETCD_VERSION/bin"
 state="${CLUSTER_DIR:-/tmp/flux-gitops-cluster}"
 marker="$state/.flux-gitops-cluster"
 
-# Fixed loopback ports (16000-16999 belong to this control plane).
-etcd_client_port=16379
-etcd_peer_port=16380
-apiserver_port=16443
-kcm_port=16257
+# Fixed loopback ports (16000-16999 belong to this control plane), all moved by
+# FLUX_GITOPS_PORT_OFFSET (default 0) so that a second cluster can run beside this one.
+off="${FLUX_GITOPS_PORT_OFFSET:-0}"
+etcd_client_port=$((16379 + off))
+etcd_peer_port=$((16380 + off))
+apiserver_port=$((16443 + off))
+kcm_port=$((16257 + off))
 service_cidr=10.0.0.0/24
 service_ip=10.0.0.1 # first address of service_cidr: the `kubernetes` Service
 start_timeout="${CLUSTER_START_TIMEOUT:-120}"

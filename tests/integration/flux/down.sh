@@ -9,7 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/env.sh"
 
 pids=()
-for name in helm-controller kustomize-controller source-controller; do
+for name in notification-controller helm-controller kustomize-controller source-controller; do
   pidfile="$FLUX_DIR/pids/$name.pid"
   [[ -f "$pidfile" ]] || continue
   pid="$(cat "$pidfile")"

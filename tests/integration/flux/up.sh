@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs Flux (source-controller, kustomize-controller, helm-controller, of the
-# version pinned in tests/toolchain/versions.env) as local processes against
+# Runs Flux (source-controller, kustomize-controller, helm-controller and
+# notification-controller, of the version pinned in tests/toolchain/versions.env) as local processes against
 # the API server of $KUBECONFIG (default: the control plane of
 # tests/integration/cluster/up.sh):
 #   1. builds the controllers if they are not cached (tests/toolchain/build-flux.sh),
 #   2. applies their CRDs and creates the namespace flux-system,
-#   3. starts the three controllers (watching all namespaces, no leader
+#   3. starts the four controllers (watching all namespaces, no leader
 #      election) with fixed loopback ports (env.sh), logs under
 #      $FLUX_DIR/logs/ and pid files under $FLUX_DIR/pids/,
 #   4. waits until each one answers /readyz.
@@ -55,22 +55,45 @@ trap cleanup EXIT
 
 mkdir -p "$FLUX_DIR"/{logs,pids,storage,tmp,home}
 
+# The CRDs the three core controllers need; notification-controller's apart, since an install
+# may leave it out (flux.components). FLUX_NOTIFICATION: 1 runs it (waiting for its CRDs too),
+# 0 never, auto (the default) when its CRDs are Established once the others are.
+notification="${FLUX_NOTIFICATION:-auto}"
+core_crds=()
+notification_crds=()
+for f in "$FLUX_CRD_DIR"/*.yaml; do
+  case "$(basename "$f")" in
+    notification.toolkit.fluxcd.io_*) notification_crds+=("$f") ;;
+    *) core_crds+=("$f") ;;
+  esac
+done
+[[ "$notification" != 1 ]] || core_crds+=("${notification_crds[@]}")
+established() { # files...
+  local args=() f
+  for f in "$@"; do args+=(-f "$f"); done
+  kubectl wait --for=condition=Established --timeout=1s "${args[@]}"
+}
 if [[ "${FLUX_CRDS_FROM_CLUSTER:-0}" == 1 ]]; then
   # Someone else (pulumi up, in the e2e suite) installs the CRDs and the namespace, as
   # install.yaml would: wait for them, like the controllers' Deployments would.
   for _ in $(seq 1 "${FLUX_CRD_WAIT:-300}"); do
     kubectl get namespace "$FLUX_NAMESPACE" >/dev/null 2>&1 &&
-      kubectl wait --for=condition=Established --timeout=1s -f "$FLUX_CRD_DIR" >"$FLUX_DIR/logs/crds.log" 2>&1 &&
+      established "${core_crds[@]}" >"$FLUX_DIR/logs/crds.log" 2>&1 &&
       break
     sleep 1
   done
-  kubectl wait --for=condition=Established --timeout=1s -f "$FLUX_CRD_DIR" >>"$FLUX_DIR/logs/crds.log"
+  established "${core_crds[@]}" >>"$FLUX_DIR/logs/crds.log"
 else
   # CRDs (server-side apply: some are too large for the last-applied annotation).
   kubectl apply --server-side --force-conflicts -f "$FLUX_CRD_DIR" >"$FLUX_DIR/logs/crds.log"
   kubectl wait --for=condition=Established --timeout=60s -f "$FLUX_CRD_DIR" >>"$FLUX_DIR/logs/crds.log"
   kubectl create namespace "$FLUX_NAMESPACE" --dry-run=client -o yaml |
     kubectl apply --server-side -f - >>"$FLUX_DIR/logs/crds.log"
+fi
+with_notification=0
+if [[ "$notification" != 0 && ${#notification_crds[@]} -gt 0 ]] &&
+   established "${notification_crds[@]}" >>"$FLUX_DIR/logs/crds.log" 2>&1; then
+  with_notification=1
 fi
 t_crds=$(ms)
 
@@ -104,26 +127,41 @@ start() { # name args...
   echo $! >"$FLUX_DIR/pids/$name.pid"
 }
 
+# Every controller sends its events to notification-controller, as the release's
+# --events-addr=http://notification-controller.flux-system.svc.cluster.local./ does.
+controllers=(source-controller kustomize-controller helm-controller)
+events=""
+if [[ $with_notification == 1 ]]; then
+  controllers+=(notification-controller)
+  events="--events-addr=http://$FLUX_EVENTS_ADDR/"
+  start notification-controller \
+    --metrics-addr="$FLUX_NOTIFICATION_METRICS_ADDR" --health-addr="$FLUX_NOTIFICATION_HEALTH_ADDR" \
+    --events-addr="$FLUX_EVENTS_ADDR" --receiverAddr="$FLUX_RECEIVER_ADDR"
+fi
 start source-controller \
   --metrics-addr="$FLUX_SOURCE_METRICS_ADDR" --health-addr="$FLUX_SOURCE_HEALTH_ADDR" \
   --storage-path="$FLUX_DIR/storage" \
-  --storage-addr="$FLUX_STORAGE_ADDR" --storage-adv-addr="$FLUX_STORAGE_ADDR"
+  --storage-addr="$FLUX_STORAGE_ADDR" --storage-adv-addr="$FLUX_STORAGE_ADDR" \
+  ${events:+"$events"}
 start kustomize-controller \
   --metrics-addr="$FLUX_KUSTOMIZE_METRICS_ADDR" --health-addr="$FLUX_KUSTOMIZE_HEALTH_ADDR" \
   --no-remote-bases=true \
-  --requeue-dependency="${FLUX_REQUEUE_DEPENDENCY:-5s}"
+  --requeue-dependency="${FLUX_REQUEUE_DEPENDENCY:-5s}" \
+  ${events:+"$events"}
 start helm-controller \
   --metrics-addr="$FLUX_HELM_METRICS_ADDR" --health-addr="$FLUX_HELM_HEALTH_ADDR" \
   --graceful-shutdown-timeout=10s \
-  --requeue-dependency="${FLUX_REQUEUE_DEPENDENCY:-5s}"
+  --requeue-dependency="${FLUX_REQUEUE_DEPENDENCY:-5s}" \
+  ${events:+"$events"}
 
 declare -A health=(
   [source-controller]="$FLUX_SOURCE_HEALTH_ADDR"
   [kustomize-controller]="$FLUX_KUSTOMIZE_HEALTH_ADDR"
   [helm-controller]="$FLUX_HELM_HEALTH_ADDR"
+  [notification-controller]="$FLUX_NOTIFICATION_HEALTH_ADDR"
 )
 deadline=$(( $(date +%s) + timeout_s ))
-for name in source-controller kustomize-controller helm-controller; do
+for name in "${controllers[@]}"; do
   until curl -fsS -m 2 -o /dev/null "http://${health[$name]}/readyz" 2>/dev/null; do
     if ! running "$name"; then
       echo "error: $name exited" >&2
