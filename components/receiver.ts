@@ -66,7 +66,11 @@ export class FluxReceiver extends pulumi.ComponentResource {
                 spec,
                 ...STATUS_OUTPUT,
             },
-            pulumi.mergeOptions(after, { dependsOn: [secret] }),
+            // The status holds the path twice (webhookPath, and the Ready message).
+            pulumi.mergeOptions(after, {
+                dependsOn: [secret],
+                additionalSecretOutputs: ["status"],
+            }),
         );
         this.webhookPath = pulumi.secret(statusOf(this.receiver).apply(webhookPathOf));
         this.registerOutputs({});

@@ -26,7 +26,7 @@ import {
     upWithFlux,
 } from "./helpers/documented";
 import { ProjectCopy } from "./helpers/pulumi-cli";
-import { revealsSecret, secretPaths } from "./helpers/secrets";
+import { readTree, revealsSecret, secretPaths } from "./helpers/secrets";
 import { docSectionText, DOCUMENTED } from "./helpers/readme";
 
 describe("README's commands through the pulumi CLI in a copy of the project", function () {
@@ -119,7 +119,7 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
         const where = {
             "stack outputs": outputs,
             "stack file": project.stackFile("prod"),
-            "state files": readAll(path.join(dir, "state")),
+            "state files": readTree(path.join(dir, "state")),
             "CLI output": project.output(),
         };
         for (const [name, text] of Object.entries(where)) {
@@ -267,13 +267,4 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
 
 async function waitUntilGone(what: string, present: () => boolean): Promise<void> {
     await waitUntil(what, () => (present() ? undefined : true), 120000);
-}
-
-function readAll(dir: string): string {
-    let out = "";
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        out += e.isDirectory() ? readAll(p) : fs.readFileSync(p, "utf8");
-    }
-    return out;
 }

@@ -26,10 +26,22 @@ export const LAYERS = ["infrastructure", "databases", "apps"];
  */
 export type Requeue = "5s" | "30s";
 
-/** Starts Flux's controllers once the CRDs exist; resolves with the start script's status. */
-export function startFluxWhenInstalled(requeue: Requeue = "5s"): ChildProcess {
+/**
+ * Starts Flux's controllers once the CRDs exist; resolves with the start script's status.
+ * `notification`: wait for notification-controller's CRDs too and run it (by default it runs
+ * only if its CRDs happen to be there when the others are).
+ */
+export function startFluxWhenInstalled(
+    requeue: Requeue = "5s",
+    opts: { notification?: boolean } = {},
+): ChildProcess {
     return spawn("bash", [path.join(IT, "flux", "up.sh")], {
-        env: { ...process.env, FLUX_CRDS_FROM_CLUSTER: "1", FLUX_REQUEUE_DEPENDENCY: requeue },
+        env: {
+            ...process.env,
+            FLUX_CRDS_FROM_CLUSTER: "1",
+            FLUX_REQUEUE_DEPENDENCY: requeue,
+            ...(opts.notification === true && { FLUX_NOTIFICATION: "1" }),
+        },
         stdio: "inherit",
     });
 }

@@ -41,8 +41,9 @@ export async function upWithFlux(
     project: ProjectCopy,
     command: string,
     requeue: Requeue,
+    opts: { notification?: boolean } = {},
 ): Promise<CliResult> {
-    const flux = startFluxWhenInstalled(requeue);
+    const flux = startFluxWhenInstalled(requeue, opts);
     const result = await project.run(command);
     expect(await exited(flux), "Flux's controllers started").to.equal(0);
     return result;

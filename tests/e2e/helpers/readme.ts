@@ -27,6 +27,12 @@ export const DOCUMENTED = {
     deploy: { doc: "README.md", heading: "### Preview and deploy" },
     /** Holds the config example `pulumi config set --path 'layers.apps.interval' 5m`. */
     configExample: { doc: "README.md", heading: "### Change a setting" },
+    /** `pulumi stack output layerStatus` and `sourceRevision`, each `--stack prod`. */
+    day2Status: { doc: "docs/day2.md", heading: "## Status in the outputs" },
+    /** `pulumi config set … receiverToken`, `pulumi up`, `pulumi stack output receiverWebhookPath`. */
+    day2Webhook: { doc: "docs/day2.md", heading: "## A push webhook" },
+    /** `pulumi config set --stack prod --path 'flux.size' large`. */
+    day2Size: { doc: "docs/day2.md", heading: "## Size presets" },
 } as const satisfies Record<string, DocSection>;
 
 /** The heading level of a Markdown heading line (1 for `#`), or undefined. */

@@ -3,6 +3,9 @@
  * holds them (the encoding of a whole key file does not contain the encoding of the key).
  */
 
+import * as fs from "fs";
+import * as path from "path";
+
 const BASE64_RUN = /[A-Za-z0-9+/]{16,}={0,2}/g;
 
 /** Whether `text` holds one of `secrets`, in plain text or inside a base64 run. */
@@ -41,4 +44,14 @@ function parseJson(s: string): unknown {
     } catch {
         return undefined;
     }
+}
+
+/** Every file under `dir`, concatenated: a file backend's state, to search for secrets. */
+export function readTree(dir: string): string {
+    let out = "";
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        out += e.isDirectory() ? readTree(p) : fs.readFileSync(p, "utf8");
+    }
+    return out;
 }

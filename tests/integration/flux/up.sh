@@ -71,7 +71,7 @@ done
 established() { # files...
   local args=() f
   for f in "$@"; do args+=(-f "$f"); done
-  kubectl wait --for=condition=Established --timeout=1s "${args[@]}"
+  kubectl wait --for=condition=Established --timeout=20s "${args[@]}"
 }
 if [[ "${FLUX_CRDS_FROM_CLUSTER:-0}" == 1 ]]; then
   # Someone else (pulumi up, in the e2e suite) installs the CRDs and the namespace, as
