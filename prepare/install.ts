@@ -10,10 +10,13 @@ import {
     parseManifest,
     PatchError,
     readManifest,
+    selectComponents,
+    servedVersions,
     UnknownComponentsError,
 } from "../flux/install";
+import { releaseManifestUrl } from "../stacks/defaults";
 import { ConfigError, ConfigProblem, ConfigWarning, formatWarning } from "../stacks/errors";
-import { Problems } from "../stacks/problems";
+import { configKey, Problems } from "../stacks/problems";
 import { hideManifest } from "../stacks/redact";
 import { NeededComponent } from "../stacks/sections/across";
 import { FluxSettings } from "../stacks/types";
@@ -36,7 +39,8 @@ interface Manifest {
  * The install's objects, built from the manifest with the options applied. A local manifest is
  * read relative to `baseDir` (default: the working directory, the project's when Pulumi runs it).
  * Reads the manifest (a URL at most once per run) and reports, as config problems, what only
- * the manifest can tell: a changed checksum, unknown components, patches that do not apply.
+ * the manifest can tell: a changed checksum, unknown components, patches that do not apply,
+ * controllers or CRD versions the stack's notification objects need and the install lacks.
  */
 export async function buildInstall(
     flux: FluxSettings,
@@ -143,6 +147,48 @@ function checkNeeded(problems: Problems, components: string[], needs: NeededComp
     }
 }
 
+/**
+ * The install's CRDs must serve the API versions the stack writes its notification objects in:
+ * otherwise the install applies and `pulumi up` fails on the first Provider, Alert or Receiver.
+ * A kind whose CRD the chosen components do not hold is not judged here (checkNeeded reports a
+ * missing controller).
+ */
+function checkServed(
+    problems: Problems,
+    flux: FluxSettings,
+    installed: KubeObject[],
+    needs: NeededComponent[],
+): void {
+    const remedy =
+        flux.manifest === releaseManifestUrl(flux.version)
+            ? `set \`${configKey(["flux", "version"])}\` to a release that serves it`
+            : `set \`${configKey(["flux", "manifest"])}\` to the install of a release that serves it`;
+    for (const n of needs) {
+        for (const w of n.writes) {
+            const [group, version] = w.apiVersion.split("/");
+            const crd = installed.find((o) => {
+                const spec = o.spec as { group?: string; names?: { kind?: string } } | undefined;
+                return (
+                    o.kind === "CustomResourceDefinition" &&
+                    spec?.group === group &&
+                    spec.names?.kind === w.kind
+                );
+            });
+            if (crd === undefined) continue;
+            const served = servedVersions(crd);
+            if (served.includes(version)) continue;
+            problems.addDescribed(
+                n.key,
+                [],
+                "(set)",
+                `unset, or an install whose ${w.kind} CRD serves the version the stack writes: ` +
+                    `the install's ${w.kind} CRD serves ${served.length > 0 ? served.join(", ") : "no version"}; ` +
+                    `the stack writes ${w.apiVersion}: ${remedy}`,
+            );
+        }
+    }
+}
+
 /** The objects with the options applied; undefined when the manifest or an option is wrong. */
 function buildObjects(
     problems: Problems,
@@ -165,6 +211,7 @@ function buildObjects(
     }
     const components = chosenComponents(parsed, options.components);
     checkNeeded(problems, components, needs);
+    checkServed(problems, flux, selectComponents(parsed, components), needs);
     for (const name of Object.keys(options.controllers ?? {})) {
         if (!components.includes(name)) {
             problems.add(

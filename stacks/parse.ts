@@ -82,7 +82,13 @@ export async function parseStackConfig(
     };
     checkAcrossSections(ctx, config);
     if (ctx.problems.count === 0) {
-        checkFluxObjects(ctx, { source, sopsSecretName: sops.secretName, layers });
+        checkFluxObjects(ctx, {
+            source,
+            sopsSecretName: sops.secretName,
+            layers,
+            notifications,
+            receiver,
+        });
     }
     if (ctx.problems.count > 0) return { ok: false, problems: ctx.problems.sorted() };
     return { ok: true, config, warnings: ctx.problems.warnings };

@@ -2,7 +2,12 @@ import { ParsedConfig } from "../parsed";
 import { configKey } from "../problems";
 import { durationSeconds } from "../../flux/duration";
 import { Layer } from "../../flux/layers";
-import { NOTIFICATION_CONTROLLER } from "../../flux/notifications";
+import {
+    ALERT_API_VERSION,
+    NOTIFICATION_CONTROLLER,
+    PROVIDER_API_VERSION,
+    RECEIVER_API_VERSION,
+} from "../../flux/notifications";
 import { ReadinessSettings } from "../../flux/readiness";
 import { SectionContext } from "./context";
 
@@ -110,18 +115,31 @@ function checkNotificationController(ctx: SectionContext, s: ParsedConfig): void
 export interface NeededComponent {
     component: string;
     key: string;
+    /** The objects the key declares, in the API versions the program writes: the install's CRDs must serve them. */
+    writes: { apiVersion: string; kind: string }[];
 }
 
 /** The controllers the stack's objects beyond the layers need: notification-controller for alerts and the webhook. */
 export function neededComponents(s: {
-    notifications: { providers: readonly unknown[] };
+    notifications: { providers: readonly unknown[]; alerts: readonly unknown[] };
     receiver: object | null;
 }): NeededComponent[] {
-    const keys = [
-        ...(s.notifications.providers.length > 0 ? ["notifications"] : []),
-        ...(s.receiver !== null ? ["receiver"] : []),
-    ];
-    return keys.map((key) => ({ component: NOTIFICATION_CONTROLLER, key }));
+    const needed: NeededComponent[] = [];
+    if (s.notifications.providers.length > 0) {
+        const writes = [{ apiVersion: PROVIDER_API_VERSION, kind: "Provider" }];
+        if (s.notifications.alerts.length > 0) {
+            writes.push({ apiVersion: ALERT_API_VERSION, kind: "Alert" });
+        }
+        needed.push({ component: NOTIFICATION_CONTROLLER, key: "notifications", writes });
+    }
+    if (s.receiver !== null) {
+        needed.push({
+            component: NOTIFICATION_CONTROLLER,
+            key: "receiver",
+            writes: [{ apiVersion: RECEIVER_API_VERSION, kind: "Receiver" }],
+        });
+    }
+    return needed;
 }
 
 /** The layers alerts and the receiver name must be enabled layers of the stack. */

@@ -1,9 +1,9 @@
 /**
- * Flux's own validation, before anything is applied: the Kustomizations and
- * the source (GitRepository or OCIRepository) the program declares are checked against the OpenAPI
- * schemas of the pinned release's CRDs, so that what the API server would
- * reject at `pulumi up` (after Flux is installed) is a config error now, with
- * its key.
+ * Flux's own validation, before anything is applied: the Kustomizations, the
+ * source (GitRepository or OCIRepository), and the Providers, Alerts and
+ * Receiver the program declares are checked against the OpenAPI schemas of the
+ * pinned release's CRDs, so that what the API server would reject at
+ * `pulumi up` (after Flux is installed) is a config error now, with its key.
  *
  * The schemas are a vendored file, stacks/flux-crd-schemas.json, derived by
  * tests/toolchain/gen-flux-crd-schemas.ts from the CRDs in the controllers' Go
@@ -15,16 +15,31 @@
  * regenerates it, and with it stacks/flux-crd-validators.js: ajv's validators
  * compiled to code once, so no run compiles a schema. The CRDs' CEL rules
  * (x-kubernetes-validations) are not checked, since the program sets none of the
- * fields they guard.
+ * fields they guard. The notification kinds' schemas are notification-controller
+ * v1.6.0's, the version the Go module proxy serves; the generator says why that
+ * holds for what the program writes.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { buildGitRepositorySpec } from "../../flux/git";
 import { buildKustomizationSpec } from "../../flux/layers";
+import {
+    ALERT_API_VERSION,
+    AlertSettings,
+    buildAlertSpec,
+    buildProviderSpec,
+    buildReceiverSpec,
+    ObjectRef,
+    PROVIDER_API_VERSION,
+    ProviderSettings,
+    RECEIVER_API_VERSION,
+    ReceiverSettings,
+} from "../../flux/notifications";
 import { buildOciRepositorySpec } from "../../flux/oci";
 import { GitAuth, GitSettings } from "../types";
 import { Layer } from "../../flux/layers";
 import { SectionContext } from "./context";
 import { ParsedSource } from "../parsed";
+import { ParsedNotifications, ParsedReceiver } from "./notifications";
 
 /** stacks/flux-crd-validators.js: generated from stacks/flux-crd-schemas.json (npm run gen:flux-schemas). */
 interface Validators {
@@ -35,6 +50,10 @@ interface Validators {
 const KUSTOMIZATION = "kustomize.toolkit.fluxcd.io/v1/Kustomization";
 const GIT_REPOSITORY = "source.toolkit.fluxcd.io/v1/GitRepository";
 const OCI_REPOSITORY = "source.toolkit.fluxcd.io/v1/OCIRepository";
+// In the versions the components write: the schema checked is the one the API server applies.
+const PROVIDER = `${PROVIDER_API_VERSION}/Provider`;
+const ALERT = `${ALERT_API_VERSION}/Alert`;
+const RECEIVER = `${RECEIVER_API_VERSION}/Receiver`;
 
 /** The validators, compiled to code when the schemas were generated, loaded on first use. */
 function validators(): { release: string; check: Record<string, ValidateFunction> } {
@@ -42,12 +61,11 @@ function validators(): { release: string; check: Record<string, ValidateFunction
     return { release: generated.release, check: generated.byKind };
 }
 
+/** A config key and the path in it. */
+type ConfigAt = [string, (string | number)[]];
+
 /** Where a Kustomization spec field comes from in the config. */
-function layerKey(
-    layer: string,
-    source: "git" | "oci",
-    at: string[],
-): [string, (string | number)[]] {
+function layerKey(layer: string, source: "git" | "oci", at: string[]): ConfigAt {
     const [field, i, sub] = at;
     switch (field) {
         case "dependsOn":
@@ -78,11 +96,72 @@ function layerKey(
 /** Where a GitRepository or OCIRepository spec field comes from in the config. */
 const sourceKey =
     (source: "git" | "oci") =>
-    (at: string[]): [string, (string | number)[]] => {
+    (at: string[]): ConfigAt => {
         const [field, sub] = at;
         if (field === "secretRef") return [source, ["secretName"]];
         if (field === "ref") return [source, ["ref", ...(sub ? [sub] : [])]];
         return [source, field === undefined ? [] : [field]];
+    };
+
+/** Where a Provider spec field comes from: `notifications.providers.<name>.<field>`. */
+const providerKey =
+    (name: string) =>
+    (at: string[]): ConfigAt => {
+        const [field] = at;
+        const p = ["providers", name];
+        if (field === "secretRef") return ["notifications", [...p, "secretName"]];
+        return ["notifications", field === undefined ? p : [...p, field]];
+    };
+
+/** The layers' source, whose `repositoryName` names the source in eventSources and resources. */
+const sourceNameKey = (source: "git" | "oci"): ConfigAt => [source, ["repositoryName"]];
+
+/** Where an Alert spec field comes from: `notifications.alerts.<name>.<field>`. */
+const alertKey =
+    (a: AlertSettings, source: "git" | "oci") =>
+    (at: string[]): ConfigAt => {
+        const [field, i] = at;
+        const p = ["alerts", a.name];
+        switch (field) {
+            case "providerRef":
+                return ["notifications", [...p, "provider"]];
+            case "eventSources":
+                // buildAlertSpec lists the layers first, then the source.
+                if (i === undefined) return ["notifications", [...p, "layers"]];
+                if (Number(i) >= a.layers.length) return sourceNameKey(source);
+                return ["notifications", [...p, "layers", Number(i)]];
+            case "exclusionList":
+                return [
+                    "notifications",
+                    [...p, "exclusionList", ...(i === undefined ? [] : [Number(i)])],
+                ];
+            case undefined:
+                return ["notifications", p];
+            default:
+                return ["notifications", [...p, field]];
+        }
+    };
+
+/** Where a Receiver spec field comes from: `receiver.<field>`. */
+const receiverKey =
+    (source: "git" | "oci") =>
+    (at: string[]): ConfigAt => {
+        const [field, i] = at;
+        switch (field) {
+            case "secretRef":
+                return ["receiver", ["secretName"]];
+            case "resources":
+                // buildReceiverSpec lists the source first, then the layers.
+                if (i === undefined) return ["receiver", ["layers"]];
+                if (Number(i) === 0) return sourceNameKey(source);
+                return ["receiver", ["layers", Number(i) - 1]];
+            case "events":
+                return ["receiver", ["events", ...(i === undefined ? [] : [Number(i)])]];
+            case undefined:
+                return ["receiver", []];
+            default:
+                return ["receiver", [field]];
+        }
     };
 
 function valueAt(root: unknown, at: string[]): unknown {
@@ -98,7 +177,7 @@ function report(
     kind: string,
     errors: ErrorObject[],
     spec: unknown,
-    keyOf: (at: string[]) => [string, (string | number)[]],
+    keyOf: (at: string[]) => ConfigAt,
 ): void {
     const { release } = validators();
     for (const e of errors) {
@@ -120,7 +199,13 @@ function report(
 /** Builds each object's spec as the components do and checks it against the CRD schema. */
 export function checkFluxObjects(
     ctx: SectionContext,
-    s: { source: ParsedSource; sopsSecretName: string; layers: Layer[] },
+    s: {
+        source: ParsedSource;
+        sopsSecretName: string;
+        layers: Layer[];
+        notifications: ParsedNotifications;
+        receiver: ParsedReceiver | null;
+    },
 ): void {
     const { check } = validators();
     const sourceRef = checkSource(ctx, s.source);
@@ -135,6 +220,7 @@ export function checkFluxObjects(
             );
         }
     }
+    checkNotifications(ctx, s, sourceRef, s.source.kind);
 }
 
 /** Checks the GitRepository's or OCIRepository's spec; returns the layers' `sourceRef` to it. */
@@ -165,4 +251,44 @@ function checkSource(
         report(ctx, GIT_REPOSITORY, check[GIT_REPOSITORY].errors ?? [], gitSpec, sourceKey("git"));
     }
     return { kind: "GitRepository", name: git.repositoryName };
+}
+
+/** A secret value's stand-in: the specs only say whether there is one, never what it is. */
+const SET = "(set)";
+
+/** Checks each Provider, Alert and the Receiver as the components build them. */
+function checkNotifications(
+    ctx: SectionContext,
+    {
+        notifications,
+        receiver,
+    }: { notifications: ParsedNotifications; receiver: ParsedReceiver | null },
+    sourceRef: ObjectRef,
+    source: "git" | "oci",
+): void {
+    const { check } = validators();
+    const validate = (
+        kind: string,
+        spec: Record<string, unknown>,
+        keyOf: (at: string[]) => ConfigAt,
+    ) => {
+        if (!check[kind](spec)) report(ctx, kind, check[kind].errors ?? [], spec, keyOf);
+    };
+    for (const p of notifications.providers) {
+        const settings: ProviderSettings<string> = {
+            ...p,
+            credentials: {
+                ...(p.credentials.address !== undefined && { address: SET }),
+                ...(p.credentials.token !== undefined && { token: SET }),
+            },
+        };
+        validate(PROVIDER, buildProviderSpec(settings), providerKey(p.name));
+    }
+    for (const a of notifications.alerts) {
+        validate(ALERT, buildAlertSpec(a, sourceRef), alertKey(a, source));
+    }
+    if (receiver !== null) {
+        const settings: ReceiverSettings<string> = { ...receiver, token: SET };
+        validate(RECEIVER, buildReceiverSpec(settings, sourceRef), receiverKey(source));
+    }
 }

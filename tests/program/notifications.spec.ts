@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { stackWithSecrets, P, withValue } from "../helpers/fixtures";
 import { fluxReady, WEBHOOK_PATH } from "../helpers/flux-status";
-import { manifestFile, syntheticInstallObjects } from "../helpers/flux-manifest";
+import { crd, manifestFile, syntheticInstallObjects } from "../helpers/flux-manifest";
+import { ConfigError } from "../../stacks";
 import {
     isSecretMarked,
     ProgramRun,
@@ -222,6 +223,54 @@ describe("day 2 with an install manifest without notification-controller", () =>
             "`flux-gitops:receiver` is (set): expected unset, or an install manifest holding `notification-controller`: it installs source-controller, kustomize-controller, helm-controller",
         );
         expect((error as Error).message).to.not.contain(WEBHOOK_TOKEN);
+    });
+});
+
+describe("day 2 with an install whose notification CRDs predate the versions the stack writes", () => {
+    it("refuses alerts before declaring anything, naming the kind and both versions", async () => {
+        const base = await stackWithSecrets("prod");
+        const beta2 = [
+            { name: "v1beta1", served: true, storage: false },
+            { name: "v1beta2", served: true, storage: true },
+        ];
+        const manifest = manifestFile([
+            crd(
+                "notification-controller",
+                "notification.toolkit.fluxcd.io",
+                "providers",
+                "Provider",
+                beta2,
+            ),
+            crd(
+                "notification-controller",
+                "notification.toolkit.fluxcd.io",
+                "alerts",
+                "Alert",
+                beta2,
+            ),
+            ...syntheticInstallObjects(),
+        ]);
+        let config = withValue(base.config, "flux", ["manifest"], manifest);
+        config = withValue(config, "notifications", [], {
+            providers: { slack: { type: "slack", channel: "platform-alerts" } },
+        });
+        config = { ...config, [`${P}:notificationsSlackAddress`]: SLACK_URL };
+        const { error, resources } = await runFailingProgram(config, [
+            ...base.secretKeys,
+            `${P}:notificationsSlackAddress`,
+        ]);
+        expect(error).to.be.instanceOf(ConfigError);
+        expect(resources).to.deep.equal([]);
+        const message = (error as Error).message;
+        for (const kind of ["Provider", "Alert"]) {
+            expect(message).to.contain(
+                `\`flux-gitops:notifications\` is (set): expected unset, or an install whose ${kind} CRD ` +
+                    `serves the version the stack writes: the install's ${kind} CRD serves v1beta1, v1beta2; ` +
+                    "the stack writes notification.toolkit.fluxcd.io/v1beta3: set " +
+                    "`flux-gitops:flux.manifest` to the install of a release that serves it",
+            );
+        }
+        expect(message).to.not.contain(SLACK_URL);
     });
 });
 
