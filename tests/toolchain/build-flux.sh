@@ -69,7 +69,8 @@ for c in "${controllers[@]}"; do
     exit 1
   fi
   for f in "$dir"/config/crd/bases/*.yaml; do
-    install -m 0644 "$f" "$crd_dir/$(basename "$f")"
+    # Only when changed: a suite running beside this build reads these files.
+    cmp -s "$f" "$crd_dir/$(basename "$f")" || install -m 0644 "$f" "$crd_dir/$(basename "$f")"
   done
 
   bin="$bin_dir/$c"
