@@ -26,7 +26,7 @@ import {
     upWithFlux,
 } from "./helpers/documented";
 import { ProjectCopy } from "./helpers/pulumi-cli";
-import { readTree, revealsSecret, secretPaths } from "./helpers/secrets";
+import { expectNoLeaks } from "./helpers/leaks";
 import { docSectionText, DOCUMENTED } from "./helpers/readme";
 
 describe("README's commands through the pulumi CLI in a copy of the project", function () {
@@ -114,36 +114,11 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
     });
 
     it("keeps the age key and the Git credentials out of state, outputs, stack file and CLI output in plain text", async () => {
-        const secrets = [ageKey, sshIdentity.split("\n")[1]];
-        const outputs = (await project.run("pulumi stack output --json --stack prod")).stdout;
-        const where = {
-            "stack outputs": outputs,
-            "stack file": project.stackFile("prod"),
-            "state files": readTree(path.join(dir, "state")),
-            "CLI output": project.output(),
-        };
-        for (const [name, text] of Object.entries(where)) {
-            expect(revealsSecret(text, secrets), `a secret in the ${name}`).to.equal(false);
-        }
-        expect(JSON.parse(outputs).ageRecipients).to.deep.equal([recipient]);
-        // Decrypted, each secret must sit inside a secret envelope; and it is there to find
-        // (the sops-age Secret's data and the Git Secret's identity).
-        const exported = JSON.parse(
-            (
-                await project.run("pulumi stack export --show-secrets --stack prod", {
-                    private: true,
-                })
-            ).stdout,
-        );
-        for (const p of secretPaths(exported, secrets)) {
-            expect(p, "a secret outside a secret envelope").to.match(/\.plaintext(<json>|$)/);
-        }
-        for (const secret of secrets) {
-            expect(
-                secretPaths(exported, [secret]),
-                "found in the export",
-            ).to.have.length.greaterThan(0);
-        }
+        const outputs = await expectNoLeaks(project, dir, "prod", [
+            ageKey,
+            sshIdentity.split("\n")[1],
+        ]);
+        expect(outputs.ageRecipients).to.deep.equal([recipient]);
     });
 
     it("applies README's config example (layers.apps.interval) as an in-place update of that one object", async () => {
