@@ -1,138 +1,129 @@
 #!/usr/bin/env bash
-# bench/preview.sh: how long `pulumi preview` of the prod stack takes, whole process (the real
-# CLI, the Node.js language host, ts-node, the kubernetes provider), median of N runs (default 5),
-# against a floor: bench/floor/index.ts, which declares the same kinds of objects as constants,
+# bench/preview.sh: what `pulumi preview` of the prod stack costs, whole process (the real CLI,
+# the Node.js language host, ts-node, the kubernetes provider), against a floor:
+# bench/floor/index.ts, which declares the same objects as constants (the install's objects as
+# the program builds them, written to JSON before the runs by bench/floor/install-objects.ts),
 # run from an identical project (same Pulumi.yaml, tsconfig files, node_modules and stack config).
 #
-#   bench/preview.sh                 # program and floor as configured (ts-node + swc, no type
-#                                    # check); the program type-checked by ts-node, as every
-#                                    # preview was before tsconfig.json turned swc on; and the
-#                                    # program transpiled by TypeScript without checks (no swc)
-#   BENCH_RUNS=9 bench/preview.sh
+#   bench/preview.sh                    # program and floor, as configured (ts-node + swc)
+#   BENCH_RUNS=15 bench/preview.sh      # paired runs (default 9)
+#   BENCH_BASE=main bench/preview.sh    # also the program at a commit, in the same rounds
+#   BENCH_VARIANTS="program floor program-typecheck program-ts-transpile" bench/preview.sh
+#       program-typecheck: type-checked by ts-node, as every preview was before swc;
+#       program-ts-transpile: TypeScript's transpile-only mode without swc;
+#       floor-group: the floor with the install as one ConfigGroup, as the program declares it.
+#
+# Each round runs every variant once, in an order rotated from round to round, so a slow moment of
+# the machine (other suites share its two cores) hits them alike; the ratios are medians of each
+# round's ratio to the floor. Per run: wall time; CPU time, user + system of the whole process
+# tree (GNU time); peak memory, the sum over the tree's processes of each one's peak RSS (VmHWM,
+# sampled every 0.1 s) and the program's node process alone.
 #
 # Needs the Pulumi toolchain (tests/toolchain/build-pulumi.sh; built if missing) and Flux's CRDs
 # (tests/toolchain/build-flux.sh) for a local install manifest, so nothing is downloaded.
-# A preview needs a reachable cluster (the provider reads the API server's schema for the install
-# manifest's ConfigFile; against an unreachable one it fails). With $KUBECONFIG set (for example
-# `source /tmp/flux-gitops-sandbox/env.sh` while the sandbox runs) that cluster is used;
-# otherwise the script starts the local control plane itself (tests/integration/cluster/up.sh),
-# under the cluster lock /tmp/flux-gitops-cluster.lock (waiting for it), and stops it at the end.
-# A figure, not a test: it exits 0 whatever the ratio (it fails only if a preview fails).
+# A preview needs a reachable cluster (the provider reads the API server's schema). With
+# $KUBECONFIG set (for example `source /tmp/flux-gitops-sandbox/env.sh` while the sandbox runs)
+# that cluster is used; otherwise the script starts the local control plane itself
+# (tests/integration/cluster/up.sh, at CLUSTER_DIR and FLUX_GITOPS_PORT_OFFSET), under the cluster
+# lock $CLUSTER_LOCK (waiting for it), and stops it at the end.
+# A figure, not a test: it exits 0 whatever the ratios (it fails only if a preview fails).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-runs="${BENCH_RUNS:-5}"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+bench_need_lock "$0" "$@"
+runs="${BENCH_RUNS:-9}"
+read -r -a variants <<<"${BENCH_VARIANTS:-program floor}"
+[[ -z "${BENCH_BASE:-}" ]] || variants+=(base)
 
-if ! command -v pulumi >/dev/null || ! command -v pulumi-language-nodejs >/dev/null; then
-  PATH="$(bash "$root/tests/toolchain/build-pulumi.sh"):$PATH"
+bench_start
+bench_project program "$root"
+bench_floor floor
+if [[ -n "${BENCH_BASE:-}" ]]; then
+  base_commit="$(git -C "$root" rev-parse --short "$BENCH_BASE")"
+  bench_project base "$base_commit"
 fi
-bash "$root/tests/toolchain/build-flux.sh" >/dev/null
-# shellcheck source=../tests/integration/flux/env.sh
-source "$root/tests/integration/flux/env.sh"
-[[ -d "$root/node_modules" ]] || { echo "bench: run npm ci first" >&2; exit 1; }
 
-# shellcheck source=../tests/integration/lock.sh
-source "$root/tests/integration/lock.sh"
-own_cluster=false
-if [[ -z "${KUBECONFIG:-}" ]]; then
-  if ! caller_holds_lock; then
-    echo "bench: no KUBECONFIG; starting the local control plane (waiting for $CLUSTER_LOCK)" >&2
-    exec flock "$CLUSTER_LOCK" bash "$0" "$@"
+# peaks SID: one line per process of the session, "pid comm VmHWM-KiB" (the time wrapper left out).
+peaks() {
+  awk -v sid="$1" 'FNR == 1 && $6 == sid && $2 != "(time)" {
+      f = "/proc/" $1 "/status"
+      while ((getline line < f) > 0) if (line ~ /^VmHWM:/) { split(line, a, " "); print $1, $2, a[2] }
+      close(f)
+    }' /proc/[0-9]*/stat 2>/dev/null || true
+}
+
+# measure VARIANT: one whole-process `pulumi preview`; prints "wall-ms cpu-ms tree-peak-KiB node-peak-KiB".
+measure() {
+  local v="$1" dir env=() timing="$work/time" log="$work/last.log" pid
+  case "$v" in
+    program | floor | base) dir="$work/$v" ;;
+    floor-group) dir="$work/floor" env=(BENCH_FLOOR_GROUP=true) ;;
+    program-typecheck) dir="$work/program" env=(PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.typecheck.json) ;;
+    program-ts-transpile)
+      dir="$work/program"
+      env=(PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.typecheck.json PULUMI_NODEJS_TRANSPILE_ONLY=true)
+      ;;
+    *) echo "bench: unknown variant $v" >&2; exit 2 ;;
+  esac
+  : >"$work/peaks"
+  # Its own session (setsid execs in place: a background job here leads no process group), so
+  # every process of the tree is found by its session id.
+  (cd "$dir" && exec setsid /usr/bin/time -o "$timing" -f "%e %U %S" env \
+    PULUMI_BACKEND_URL="file://$dir/state" "${env[@]}" \
+    pulumi preview --stack prod --non-interactive >"$log" 2>&1) &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    peaks "$pid" >>"$work/peaks"
+    sleep 0.1
+  done
+  if ! wait "$pid"; then
+    echo "bench: pulumi preview ($v) failed in $dir:" >&2
+    cat "$log" >&2
+    exit 1
   fi
-  own_cluster=true
-fi
-work="$(mktemp -d "${TMPDIR:-/tmp}/flux-gitops-bench.XXXXXX")"
-cleanup() {
-  [[ $own_cluster == false ]] || bash "$root/tests/integration/cluster/down.sh" >/dev/null 2>&1
-  rm -rf "$work"
+  awk '{ peak[$1] = $3 > peak[$1] ? $3 : peak[$1]; comm[$1] = $2 }
+    END { for (p in peak) { sum += peak[p]; if (comm[p] == "(node)" && peak[p] > node) node = peak[p] }
+          printf "%d %d", sum, node }' "$work/peaks" >"$work/mem"
+  awk -v mem="$(cat "$work/mem")" '{ printf "%d %d %s\n", $1 * 1000, ($2 + $3) * 1000, mem }' "$timing"
 }
-trap cleanup EXIT
-if [[ $own_cluster == true ]]; then
-  bash "$root/tests/integration/cluster/up.sh" >"$work/cluster-up.log" 2>&1 ||
-    { cat "$work/cluster-up.log" >&2; exit 1; }
-  # shellcheck source=../tests/integration/cluster/env.sh
-  source "$root/tests/integration/cluster/env.sh"
-fi
-export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-export PULUMI_CONFIG_PASSPHRASE=bench PULUMI_HOME="$work/pulumi-home"
 
-# Keys of the kinds the stack needs, generated here and set with --secret as README says.
-node -e 'import("age-encryption").then(async (a) => process.stdout.write(await a.generateX25519Identity() + "\n"))' \
-  >"$work/age.agekey"
-ssh-keygen -q -t ed25519 -N '' -C bench -f "$work/deploy-key"
-known_hosts="github.com $(cut -d' ' -f1,2 "$work/deploy-key.pub")"
-# Flux's namespace and CRDs: the install manifest both projects read from disk.
-{
-  printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n'
-  for f in "$FLUX_CRD_DIR"/*.yaml; do printf -- '---\n'; cat "$f"; done
-} >"$work/flux-install.yaml"
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# project NAME MAIN: a copy of the project whose index.ts is MAIN, with a configured prod stack.
-project() {
-  local dir="$work/$1"
-  mkdir -p "$dir/state"
-  cp -R "$root"/{index.ts,components,stacks,package.json,tsconfig.json} "$dir/"
-  # The former default: ts-node with TypeScript, type-checking every file (swc implies transpile-only).
-  printf '{ "extends": "./tsconfig.json", "ts-node": { "swc": false } }\n' >"$dir/tsconfig.typecheck.json"
-  cp "$root/Pulumi.yaml" "$root/Pulumi.prod.yaml" "$work/flux-install.yaml" "$dir/"
-  cp "$2" "$dir/index.ts"
-  ln -s "$root/node_modules" "$dir/node_modules"
-  (
-    cd "$dir"
-    export PULUMI_BACKEND_URL="file://$dir/state"
-    pulumi stack init prod --secrets-provider passphrase >/dev/null
-    pulumi config set --path flux.manifest flux-install.yaml
-    pulumi config set --secret flux-gitops:ageKey <"$work/age.agekey"
-    pulumi config set --secret flux-gitops:gitSshIdentity <"$work/deploy-key"
-    pulumi config set flux-gitops:gitKnownHosts "$known_hosts"
-  )
-}
-project program "$root/index.ts"
-project floor "$here/floor/index.ts"
-
-# preview NAME [ENV...]: one whole-process `pulumi preview`, prints its wall time in ms.
-preview() {
-  local dir="$work/$1" t0 t1
-  shift
-  t0=$(date +%s%N)
-  if ! (cd "$dir" && env PULUMI_BACKEND_URL="file://$dir/state" "$@" \
-    pulumi preview --stack prod --non-interactive >"$work/last.log" 2>&1); then
-    echo "bench: pulumi preview failed in $dir:" >&2
-    cat "$work/last.log" >&2
-    return 1
-  fi
-  t1=$(date +%s%N)
-  echo $(((t1 - t0) / 1000000))
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-secs() { awk -v ms="$1" 'BEGIN { printf "%.2f s", ms / 1000 }'; }
-
-declare -A samples=()
-variants=(program floor program-typecheck program-ts-transpile)
+echo "bench: commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- "${PROGRAM_FILES[@]}" bench || echo ' (with uncommitted changes)'); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); KUBECONFIG=$KUBECONFIG" >&2
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 # One unmeasured run of each warms the file cache.
-preview program >/dev/null
-preview floor >/dev/null
-preview program PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.typecheck.json >/dev/null
-preview program PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.typecheck.json PULUMI_NODEJS_TRANSPILE_ONLY=true >/dev/null
+for v in "${variants[@]}"; do measure "$v" >/dev/null; done
+results="$work/results" # round variant wall cpu tree node
+: >"$results"
+n=${#variants[@]}
 for i in $(seq 1 "$runs"); do
-  # Interleaved, so a slow moment of the machine hits every variant alike.
-  samples[program]+="$(preview program) "
-  samples[floor]+="$(preview floor) "
-  samples[program-typecheck]+="$(preview program PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.typecheck.json) "
-  # TypeScript's own transpile-only mode, without swc: what PULUMI_NODEJS_TRANSPILE_ONLY=true gives.
-  samples[program-ts-transpile]+="$(preview program PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.typecheck.json PULUMI_NODEJS_TRANSPILE_ONLY=true) "
-  echo "bench: round $i/$runs done" >&2
+  for j in $(seq 0 $((n - 1))); do
+    v="${variants[$(((i + j) % n))]}"
+    echo "$i $v $(measure "$v")" >>"$results"
+  done
+  echo "bench: round $i/$runs done (load $(cut -d' ' -f1 /proc/loadavg))" >&2
 done
+load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-declare -A med=()
-echo "pulumi preview --stack prod, whole process, median of $runs (KUBECONFIG=$KUBECONFIG)"
+echo "pulumi preview --stack prod, whole process: medians of $runs rounds$([[ -z "${base_commit:-}" ]] || echo "; base = commit $base_commit")"
+printf '  %-22s %9s %9s %12s %12s\n' variant wall CPU "peak tree" "peak node"
 for v in "${variants[@]}"; do
-  med[$v]="$(tr ' ' '\n' <<<"${samples[$v]}" | grep . | median)"
-  printf '  %-40s %8s   (runs ms: %s)\n' "$v" "$(secs "${med[$v]}")" "${samples[$v]% }"
+  col() { awk -v v="$v" -v c="$1" '$2 == v { print $c }' "$results" | median; }
+  printf '  %-22s %8.2fs %8.2fs %8.0f MiB %8.0f MiB\n' "$v" \
+    "$(echo "$(col 3) / 1000" | bc -l)" "$(echo "$(col 4) / 1000" | bc -l)" \
+    "$(echo "$(col 5) / 1024" | bc -l)" "$(echo "$(col 6) / 1024" | bc -l)"
 done
-awk -v p="${med[program]}" -v f="${med[floor]}" -v t="${med[program-typecheck]}" \
-  -v x="${med[program-ts-transpile]}" 'BEGIN {
-  printf "  program / floor               %.2fx (goal <= 1.15x)\n", p / f
-  printf "  program-typecheck / floor     %.2fx\n", t / f
-  printf "  program-ts-transpile / floor  %.2fx\n", x / f
-}'
+echo "  against the floor, medians of the per-round ratios (and of the differences in peak memory):"
+for v in "${variants[@]}"; do
+  [[ $v != floor ]] || continue
+  pair() { # COLUMN OP: per round, v's value OP the floor's, then the median
+    awk -v v="$v" -v c="$1" -v op="$2" '$2 == v { x[$1] = $c } $2 == "floor" { f[$1] = $c }
+      END { for (r in x) print (op == "/") ? x[r] / f[r] : (x[r] - f[r]) / 1024 }' "$results" | median
+  }
+  printf '  %-22s wall %.3fx  CPU %.3fx  peak tree %+.0f MiB  peak node %+.0f MiB\n' "$v / floor" \
+    "$(pair 3 /)" "$(pair 4 /)" "$(pair 5 -)" "$(pair 6 -)"
+done
+echo "  goal: program / floor at most 1.10x wall and CPU, at most +40 MiB peak"
+echo "  load average: $load_start at the start, $load_end at the end ($(nproc) cores)"
+if [[ -n "${BENCH_RESULTS:-}" ]]; then cp "$results" "$BENCH_RESULTS"; fi
