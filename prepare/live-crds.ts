@@ -1,6 +1,9 @@
+import * as fs from "fs";
+import * as path from "path";
 import type * as k8s from "@kubernetes/client-node";
 import * as pulumi from "@pulumi/pulumi";
 import { LiveCrd } from "../flux/install";
+import { defaultKubeconfigFile, RestAccess, restAccess, restClient } from "./kube-rest";
 
 /**
  * Reads the named CRDs from the cluster (absent ones are left out), plus every
@@ -9,8 +12,8 @@ import { LiveCrd } from "../flux/install";
 export type LiveCrdReader = (names: string[]) => Promise<LiveCrd[]>;
 
 /**
- * The Kubernetes client, loaded on first use: the offline commands and the unit tests, which
- * never read the cluster, do not pay for loading it.
+ * The Kubernetes client, loaded on first use: the offline commands, the unit tests and a
+ * kubeconfig that plain HTTPS requests can use (kube-rest.ts) do not pay for loading it.
  */
 function client(): typeof k8s {
     return require("@kubernetes/client-node") as typeof k8s;
@@ -37,8 +40,98 @@ function kubeConfig(): k8s.KubeConfig {
     return kc;
 }
 
-/** Reads CRDs through the Kubernetes API (no kubectl): one GET per name, one labelled LIST, in parallel. */
+/** The access kube-rest.ts can use for the cluster kubeConfig() reads, or undefined. */
+function plainAccess(): RestAccess | undefined {
+    const cfg = new pulumi.Config("kubernetes");
+    const explicit = cfg.get("kubeconfig");
+    const context = cfg.get("context");
+    try {
+        if (explicit !== undefined && /^\s*(apiVersion|clusters|[{])/m.test(explicit)) {
+            return restAccess(explicit, undefined, context);
+        }
+        const file = explicit ?? defaultKubeconfigFile();
+        if (file === undefined) return undefined;
+        return restAccess(fs.readFileSync(file, "utf8"), path.dirname(file), context);
+    } catch {
+        // The client reads it again, and says what is wrong with it.
+        return undefined;
+    }
+}
+
+interface Crd {
+    metadata?: { name?: string };
+    spec: {
+        group: string;
+        names: { plural: string };
+        versions: { name: string; storage: boolean }[];
+    };
+    status?: { storedVersions?: string[] };
+}
+
+const CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+/** The same reads as readWithClient, as plain HTTPS GETs. */
+async function readWithRest(access: RestAccess, names: string[]): Promise<LiveCrd[]> {
+    const rest = restClient(access);
+    const list = async <T>(p: string) => {
+        const body = (await rest.get(p)) as T | undefined;
+        if (body === undefined) throw new Error(`GET ${p}: HTTP 404`);
+        return body;
+    };
+    try {
+        const [named, flux] = await Promise.all([
+            Promise.all(
+                names.map(async (name) => {
+                    const crd = (await rest.get(`${CRDS}/${encodeURIComponent(name)}`)) as
+                        Crd | undefined;
+                    return crd === undefined
+                        ? undefined
+                        : { name, storedVersions: crd.status?.storedVersions ?? [] };
+                }),
+            ),
+            list<{ items: Crd[] }>(`${CRDS}?labelSelector=${encodeURIComponent(FLUX_SELECTOR)}`),
+        ]);
+        const others = await Promise.all(
+            flux.items
+                .filter((crd) => !names.includes(crd.metadata?.name ?? ""))
+                .map(async (crd) => {
+                    const version = crd.spec.versions.find((v) => v.storage)?.name ?? "";
+                    const objects = await list<{
+                        items: unknown[];
+                        metadata?: { remainingItemCount?: number };
+                    }>(`/apis/${crd.spec.group}/${version}/${crd.spec.names.plural}?limit=1`);
+                    return {
+                        name: crd.metadata?.name ?? "",
+                        storedVersions: crd.status?.storedVersions ?? [],
+                        objects: objects.items.length + (objects.metadata?.remainingItemCount ?? 0),
+                    };
+                }),
+        );
+        return [...named.filter((c): c is LiveCrd => c !== undefined), ...others];
+    } finally {
+        rest.close();
+    }
+}
+
+/**
+ * Reads CRDs through the Kubernetes API (no kubectl): one GET per name, one labelled LIST, in
+ * parallel; as plain HTTPS requests when the kubeconfig allows, else (and whenever those fail,
+ * so that a failure is reported as before) through the client.
+ */
 const readLiveCrdsFromCluster: LiveCrdReader = async (names) => {
+    const access = plainAccess();
+    if (access !== undefined) {
+        try {
+            return await readWithRest(access, names);
+        } catch {
+            // The client's own error, below, is the one reported.
+        }
+    }
+    return readWithClient(names);
+};
+
+/** Reads CRDs through @kubernetes/client-node. */
+const readWithClient: LiveCrdReader = async (names) => {
     const kc = kubeConfig();
     const api = kc.makeApiClient(client().ApiextensionsV1Api);
     const [named, flux] = await Promise.all([
