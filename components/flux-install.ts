@@ -74,6 +74,26 @@ export const keepAssignedClusterIps: pulumi.ResourceTransform = (args) =>
         : undefined;
 
 /**
+ * The transforms one after the other, as the engine would apply them, in one transform: the
+ * engine calls each transform through the program for every object of the group with all of
+ * its properties (a CRD's whole schema), and once for the group itself with every object.
+ */
+export function inSequence(...transforms: pulumi.ResourceTransform[]): pulumi.ResourceTransform {
+    return async (args) => {
+        let current = args;
+        let changed = false;
+        for (const transform of transforms) {
+            const r = await transform(current);
+            if (r !== undefined) {
+                current = { ...current, props: r.props, opts: r.opts };
+                changed = true;
+            }
+        }
+        return changed ? { props: current.props, opts: current.opts } : undefined;
+    };
+}
+
+/**
  * Flux's controllers and CRDs (the seed's `gotk-components.yaml`).
  *
  * Anything Flux-typed must `dependsOn` this component: the group applies CRDs
@@ -113,8 +133,10 @@ export class FluxInstall extends pulumi.ComponentResource {
                 // would be re-created), so each object is aliased to its resource under that
                 // ConfigFile; only the group itself, which owns nothing in the cluster, is new.
                 transforms: [
-                    aliasUnder(pulumi.createUrn(name, EARLIER_INSTALL_TYPE, this)),
-                    keepAssignedClusterIps,
+                    inSequence(
+                        aliasUnder(pulumi.createUrn(name, EARLIER_INSTALL_TYPE, this)),
+                        keepAssignedClusterIps,
+                    ),
                 ],
             },
         );

@@ -77,8 +77,8 @@ describe("the program with install options", () => {
 
     it("aliases every installed object to its resource under the earlier ConfigFile install", async () => {
         await runProgram(base.config, base.secretKeys, { stack: "prod" });
-        // The install's two: the alias to the earlier ConfigFile, then keepAssignedClusterIps.
-        expect(recordedTransforms).to.have.length(2);
+        // The install's one: the alias to the earlier ConfigFile, then keepAssignedClusterIps.
+        expect(recordedTransforms).to.have.length(1);
         const [transform] = recordedTransforms;
         const child = {
             custom: true,
@@ -103,6 +103,15 @@ describe("the program with install options", () => {
             name: "flux",
         };
         expect(await transform(group)).to.equal(undefined);
+        // A Service gets both: the alias and its cluster IPs kept out of the diff.
+        const service = {
+            ...child,
+            type: "kubernetes:core/v1:Service",
+            name: "flux:flux-system/webhook-receiver",
+        };
+        const both = (await transform(service))!.opts as pulumi.CustomResourceOptions;
+        expect(both.aliases).to.have.length(1);
+        expect(both.ignoreChanges).to.deep.equal(["spec.clusterIP", "spec.clusterIPs"]);
     });
 
     it("declares nothing when a component is unknown", async () => {
