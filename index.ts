@@ -9,6 +9,7 @@ import {
     OciSource,
     SopsAgeSecret,
 } from "./components";
+import { skipUnreadPromiseTraces } from "./components/promise-traces";
 import { KUSTOMIZE_CONTROLLER } from "./flux/install";
 import { prepareInstall } from "./prepare/install";
 import { loadStackConfig, neededComponents, StackConfig } from "./stacks";
@@ -22,6 +23,7 @@ import { loadStackConfig, neededComponents, StackConfig } from "./stacks";
  * Pulumi owns what the old flux-system folder held; Flux owns what the layer paths hold.
  */
 export = async () => {
+    skipUnreadPromiseTraces();
     // Config in: every value is validated, all problems reported at once, before anything is declared.
     const config = await loadStackConfig();
     // The install's objects from the pinned manifest; an upgrade that would strand objects in
