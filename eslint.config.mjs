@@ -29,6 +29,10 @@ export default tseslint.config(
             ],
         },
     },
-    // The CommonJS launcher of cli/ that registers the TypeScript loader.
-    { files: ["cli/run.js"], rules: { "@typescript-eslint/no-require-imports": "off" } },
+    // The CommonJS launcher of cli/ that registers the TypeScript loader, and the benchmarks'
+    // plain scripts (a preload for the program's node process, a profile summary).
+    {
+        files: ["cli/run.js", "bench/*.js"],
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
 );

@@ -16,8 +16,8 @@
 # Each round runs every variant once, in an order rotated from round to round, so a slow moment of
 # the machine (other suites share its two cores) hits them alike; the ratios are medians of each
 # round's ratio to the floor. Per run: wall time; CPU time, user + system of the whole process
-# tree (GNU time); peak memory, the sum over the tree's processes of each one's peak RSS (VmHWM,
-# sampled every 0.1 s) and the program's node process alone.
+# tree (GNU time); peak RSS of the largest process (GNU time, the program's node process); and,
+# sampled every 0.1 s, every process's own peak RSS added up and the CPU time by process.
 #
 # Needs the Pulumi toolchain (tests/toolchain/build-pulumi.sh; built if missing) and Flux's CRDs
 # (tests/toolchain/build-flux.sh) for a local install manifest, so nothing is downloaded.
@@ -44,16 +44,18 @@ if [[ -n "${BENCH_BASE:-}" ]]; then
   bench_project base "$base_commit"
 fi
 
-# peaks SID: one line per process of the session, "pid comm VmHWM-KiB" (the time wrapper left out).
-peaks() {
+# sample SID: one line per process of the session, "pid comm VmHWM-KiB CPU-ticks" (the time
+# wrapper left out).
+sample() {
   awk -v sid="$1" 'FNR == 1 && $6 == sid && $2 != "(time)" {
-      f = "/proc/" $1 "/status"
-      while ((getline line < f) > 0) if (line ~ /^VmHWM:/) { split(line, a, " "); print $1, $2, a[2] }
+      f = "/proc/" $1 "/status"; cpu = $14 + $15
+      while ((getline line < f) > 0) if (line ~ /^VmHWM:/) { split(line, a, " "); print $1, $2, a[2], cpu }
       close(f)
     }' /proc/[0-9]*/stat 2>/dev/null || true
 }
 
-# measure VARIANT: one whole-process `pulumi preview`; prints "wall-ms cpu-ms tree-peak-KiB node-peak-KiB".
+# measure VARIANT: one whole-process `pulumi preview`; prints "wall-ms cpu-ms peak-KiB tree-KiB"
+# and, from the samples, the CPU ms of the CLI, the language hosts, node and the providers.
 measure() {
   local v="$1" dir env=() timing="$work/time" log="$work/last.log" pid
   case "$v" in
@@ -66,15 +68,15 @@ measure() {
       ;;
     *) echo "bench: unknown variant $v" >&2; exit 2 ;;
   esac
-  : >"$work/peaks"
+  : >"$work/samples"
   # Its own session (setsid execs in place: a background job here leads no process group), so
   # every process of the tree is found by its session id.
-  (cd "$dir" && exec setsid /usr/bin/time -o "$timing" -f "%e %U %S" env \
+  (cd "$dir" && exec setsid /usr/bin/time -o "$timing" -f "%e %U %S %M" env \
     PULUMI_BACKEND_URL="file://$dir/state" "${env[@]}" \
     pulumi preview --stack prod --non-interactive >"$log" 2>&1) &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
-    peaks "$pid" >>"$work/peaks"
+    sample "$pid" >>"$work/samples"
     sleep 0.1
   done
   if ! wait "$pid"; then
@@ -82,11 +84,19 @@ measure() {
     cat "$log" >&2
     exit 1
   fi
-  awk '{ peak[$1] = $3 > peak[$1] ? $3 : peak[$1]; comm[$1] = $2 }
-    END { for (p in peak) { sum += peak[p]; if (comm[p] == "(node)" && peak[p] > node) node = peak[p] }
-          printf "%d %d", sum, node }' "$work/peaks" >"$work/mem"
-  awk -v mem="$(cat "$work/mem")" '{ printf "%d %d %s\n", $1 * 1000, ($2 + $3) * 1000, mem }' "$timing"
+  awk -v tick="$tick_ms" '{ if ($3 > peak[$1]) peak[$1] = $3; if ($4 > cpu[$1]) cpu[$1] = $4; comm[$1] = $2 }
+    END {
+      for (p in peak) {
+        tree += peak[p]; c = cpu[p] * tick
+        if (comm[p] == "(pulumi)") cli += c; else if (comm[p] == "(node)") node += c
+        else if (comm[p] ~ /^\(pulumi-language/) host += c; else if (comm[p] ~ /^\(pulumi-resource/) prov += c
+      }
+      printf "%d %d %d %d %d", tree, cli, host, node, prov
+    }' "$work/samples" >"$work/mem"
+  awk -v more="$(cat "$work/mem")" '{ split(more, m, " ")
+    printf "%d %d %d %d %d %d %d %d\n", $1 * 1000, ($2 + $3) * 1000, $4, m[1], m[2], m[3], m[4], m[5] }' "$timing"
 }
+tick_ms=$((1000 / $(getconf CLK_TCK)))
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -94,7 +104,7 @@ echo "bench: commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" dif
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 # One unmeasured run of each warms the file cache.
 for v in "${variants[@]}"; do measure "$v" >/dev/null; done
-results="$work/results" # round variant wall cpu tree node
+results="$work/results" # round variant wall cpu peak tree cli host node providers
 : >"$results"
 n=${#variants[@]}
 for i in $(seq 1 "$runs"); do
@@ -107,23 +117,30 @@ done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "pulumi preview --stack prod, whole process: medians of $runs rounds$([[ -z "${base_commit:-}" ]] || echo "; base = commit $base_commit")"
-printf '  %-22s %9s %9s %12s %12s\n' variant wall CPU "peak tree" "peak node"
+col() { awk -v v="$1" -v c="$2" -v d="$3" '$2 == v { print $c / d }' "$results" | median; }
+printf '  %-22s %8s %8s %14s %14s\n' variant wall CPU "peak RSS" "peak, summed"
 for v in "${variants[@]}"; do
-  col() { awk -v v="$v" -v c="$1" '$2 == v { print $c }' "$results" | median; }
-  printf '  %-22s %8.2fs %8.2fs %8.0f MiB %8.0f MiB\n' "$v" \
-    "$(echo "$(col 3) / 1000" | bc -l)" "$(echo "$(col 4) / 1000" | bc -l)" \
-    "$(echo "$(col 5) / 1024" | bc -l)" "$(echo "$(col 6) / 1024" | bc -l)"
+  printf '  %-22s %7.2fs %7.2fs %10.0f MiB %10.0f MiB\n' "$v" \
+    "$(col "$v" 3 1000)" "$(col "$v" 4 1000)" "$(col "$v" 5 1024)" "$(col "$v" 6 1024)"
 done
-echo "  against the floor, medians of the per-round ratios (and of the differences in peak memory):"
+echo "  against the floor, medians of the per-round ratios (and of the differences in memory):"
 for v in "${variants[@]}"; do
   [[ $v != floor ]] || continue
   pair() { # COLUMN OP: per round, v's value OP the floor's, then the median
     awk -v v="$v" -v c="$1" -v op="$2" '$2 == v { x[$1] = $c } $2 == "floor" { f[$1] = $c }
       END { for (r in x) print (op == "/") ? x[r] / f[r] : (x[r] - f[r]) / 1024 }' "$results" | median
   }
-  printf '  %-22s wall %.3fx  CPU %.3fx  peak tree %+.0f MiB  peak node %+.0f MiB\n' "$v / floor" \
+  printf '  %-22s wall %.3fx  CPU %.3fx  peak RSS %+.0f MiB  summed %+.0f MiB\n' "$v / floor" \
     "$(pair 3 /)" "$(pair 4 /)" "$(pair 5 -)" "$(pair 6 -)"
 done
-echo "  goal: program / floor at most 1.10x wall and CPU, at most +40 MiB peak"
+echo "  goal: program / floor at most 1.10x wall and CPU, at most +40 MiB peak RSS"
+echo "  CPU by process (sampled every 0.1 s, so a little under the total), medians:"
+printf '  %-22s %8s %8s %8s %10s\n' variant CLI "lang host" node providers
+for v in "${variants[@]}"; do
+  printf '  %-22s %7.2fs %7.2fs %7.2fs %9.2fs\n' "$v" \
+    "$(col "$v" 7 1000)" "$(col "$v" 8 1000)" "$(col "$v" 9 1000)" "$(col "$v" 10 1000)"
+done
+echo "  peak RSS: the largest process's (GNU time %M, the program's node process); summed: every"
+echo "  process's own peak (VmHWM, sampled) added up, the CLI, language hosts and providers included"
 echo "  load average: $load_start at the start, $load_end at the end ($(nproc) cores)"
 if [[ -n "${BENCH_RESULTS:-}" ]]; then cp "$results" "$BENCH_RESULTS"; fi
