@@ -1,9 +1,11 @@
 /**
  * npm run bench:up: how long `pulumi up` of the prod stack takes until every layer is Ready,
  * against raw Flux (`kubectl apply` of the identical objects), at kustomize-controller's
- * `--requeue-dependency` of 5s and of upstream's default 30s, each on a fresh cluster. A figure,
- * not a test: it fails only when a run fails. Runs through tests/e2e/run.sh, which builds the
- * toolchain and starts the control plane and the Git server.
+ * `--requeue-dependency` of 5s and of upstream's default 30s, each on a fresh cluster, and when
+ * each phase of `pulumi up` ended (bench/up-phases.ts: program start, providers configured,
+ * namespace and CRDs, source Ready, each layer Ready). A figure, not a test: it fails only when a
+ * run fails. Runs through tests/e2e/run.sh, which builds the toolchain and starts the control
+ * plane and the Git server.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -15,9 +17,10 @@ import {
     publishFixtureRepo,
     writeInstallManifest,
 } from "../tests/integration/helpers/loopback";
-import { freshCluster, rawFluxSeconds, Requeue } from "../tests/e2e/helpers/cluster";
+import { freshCluster, LAYERS, rawFluxSeconds, Requeue } from "../tests/e2e/helpers/cluster";
 import { expectReadyInOrder, setUpCommands, upWithFlux } from "../tests/e2e/helpers/documented";
 import { ProjectCopy, REPO_DIR } from "../tests/e2e/helpers/pulumi-cli";
+import { EventLogWatch, upPhases } from "./up-phases";
 
 const P = "flux-gitops";
 
@@ -61,9 +64,28 @@ describe("bench: pulumi up against raw Flux", function () {
             const secrets = [`${P}:ageKey`, `${P}:gitSshIdentity`];
             const raw = await rawFluxSeconds(config, secrets, manifest, requeue);
             report(`raw Flux to all layers Ready, requeue ${requeue}`, raw);
-            const up = await upWithFlux(project, "pulumi up --stack prod", requeue);
+            const events = path.join(dir, `up-${requeue}.events.jsonl`);
+            const watch = new EventLogWatch(events);
+            const start = Date.now();
+            const up = await upWithFlux(
+                project,
+                // --event-log is one of the CLI's debug flags.
+                `PULUMI_DEBUG_COMMANDS=true pulumi up --stack prod --event-log ${events}`,
+                requeue,
+            );
+            const phases = upPhases(watch.stop(), start, LAYERS);
+            // BENCH_EVENTS_DIR=<dir> keeps the engine's event log of each run there.
+            const keep = process.env.BENCH_EVENTS_DIR;
+            if (keep) fs.copyFileSync(events, path.join(keep, path.basename(events)));
+            if (watch.unreadable > 0)
+                console.log(`      bench: ${watch.unreadable} event lines unreadable`);
             expectReadyInOrder();
             report(`pulumi up to all layers Ready, requeue ${requeue}`, up.seconds);
+            // Where the time went, from the start of the command (the engine's event log).
+            for (const p of phases) {
+                const s = p.seconds === undefined ? "(not seen)" : `${p.seconds.toFixed(1)} s`;
+                console.log(`      bench:   ${p.phase.padEnd(36)} ${s}`);
+            }
             console.log(
                 `      bench: up/raw at requeue ${requeue}: ${(up.seconds / raw).toFixed(2)}`,
             );
