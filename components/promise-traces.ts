@@ -5,8 +5,8 @@ type Format = NonNullable<typeof Error.prepareStackTrace> & { [INSTALLED]?: true
 /**
  * Pulumi's SDK records a stack trace for every promise it makes (`debuggablePromise`), shown only
  * in the leak report of `PULUMI_DEBUG_PROMISE_LEAKS`. Under ts-node each is formatted through the
- * source maps, which costs a preview of the prod stack about a fifth of a second of CPU. Without
- * that variable those traces are left empty; every other stack trace is formatted as before.
+ * source maps, a cost every preview pays (bench/README.md). Without that variable those traces
+ * are left empty; every other stack trace is formatted as before.
  */
 export function skipUnreadPromiseTraces(env: NodeJS.ProcessEnv = process.env): void {
     const format = Error.prepareStackTrace as Format | undefined;

@@ -5,9 +5,9 @@ import { parse } from "yaml";
 
 /**
  * How to reach the API server without @kubernetes/client-node, whose loading (every generated
- * model of the API) costs about a second of CPU and 50 MiB on each preview. Only for the
- * kubeconfigs whose meaning is plain (an https server, a CA, a client certificate or a bearer
- * token); for anything else (exec and auth-provider plugins, proxies, impersonation, several
+ * model of the API) is most of what the upgrade check costs a preview (bench/README.md). Only
+ * for the kubeconfigs whose meaning is plain (an https server, a CA, a client certificate or a
+ * bearer token); for anything else (exec and auth-provider plugins, proxies, impersonation, several
  * files in KUBECONFIG, in-cluster config, ...) this is undefined and the client is used.
  */
 export interface RestAccess {
