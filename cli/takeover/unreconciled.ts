@@ -75,9 +75,16 @@ function folderRefusal(
         `${folder === undefined ? them : "that folder"}: after the takeover nothing would reconcile ${them} (${LOST}). `;
     const leave = `run again with ${LEAVE_UNRECONCILED} to leave ${them} unreconciled`;
     if (folder === undefined) {
+        // kustomize keeps the origin annotation only when the build's top kustomization asks for
+        // it: a subfolder's buildMetadata is replaced by its parent's (kustomize/api KustTarget
+        // accumulateDirectory), and the root's top one is its generated kustomization.yaml, or
+        // the root's own spec.buildMetadata.
         return (
             head +
-            `The cluster does not record which folder (no ${ORIGIN_ANNOTATION} annotation): add a layer whose path holds ${them} ` +
+            `The cluster does not record which folder (no ${ORIGIN_ANNOTATION} annotation; kustomize writes it only when ` +
+            `the top kustomization of the build asks for it, not a subfolder's kustomization.yaml): set buildMetadata: ` +
+            `[originAnnotations] in the spec of ${rootName} in Git (gotk-sync.yaml; Flux 2.9 and later), let it apply, ` +
+            `and run again to learn the folder and the layer config that covers it; or add a layer whose path holds ${them} ` +
             `to ${PROJECT}:layers and to Git next to the other layers' Kustomizations, so that the root applies it and it ` +
             `applies ${them} before the takeover; or ${leave}`
         );

@@ -155,7 +155,11 @@ describe("takeover of the origin layout: what only the root applied (fake cluste
             "Namespace authentik, HelmRelease authentik/authentik (from a folder under ./gitops) are applied only by the root " +
                 "Kustomization flux-system/flux-system, and no layer of this stack applies them: after the takeover nothing " +
                 "would reconcile them (a commit to the folder would not deploy, a deletion from Git would not prune, drift " +
-                "would stay). The cluster does not record which folder (no config.kubernetes.io/origin annotation): add a " +
+                "would stay). The cluster does not record which folder (no config.kubernetes.io/origin annotation; kustomize " +
+                "writes it only when the top kustomization of the build asks for it, not a subfolder's kustomization.yaml): " +
+                "set buildMetadata: [originAnnotations] in the spec of the root Kustomization flux-system/flux-system in Git " +
+                "(gotk-sync.yaml; Flux 2.9 and later), let it apply, and run again to learn the folder and the layer config " +
+                "that covers it; or add a " +
                 "layer whose path holds them to flux-gitops:layers and to Git next to the other layers' Kustomizations, so " +
                 "that the root applies it and it applies them before the takeover; or run again with --leave-unreconciled " +
                 "to leave them unreconciled",
@@ -173,7 +177,11 @@ describe("takeover of the origin layout: what only the root applied (fake cluste
                 "only by the root Kustomization flux-system/flux-system, and no layer of this stack applies them: after the " +
                 "takeover nothing would reconcile them (a commit to the folder would not deploy, a deletion from Git would " +
                 "not prune, drift would stay). The cluster does not record which folder (no config.kubernetes.io/origin " +
-                "annotation): add a layer whose path holds them to flux-gitops:layers and to Git next to the other layers' " +
+                "annotation; kustomize writes it only when the top kustomization of the build asks for it, not a subfolder's " +
+                "kustomization.yaml): set buildMetadata: [originAnnotations] in the spec of the root Kustomization " +
+                "flux-system/flux-system in Git (gotk-sync.yaml; Flux 2.9 and later), let it apply, and run again to learn " +
+                "the folder and the layer config that covers it; " +
+                "or add a layer whose path holds them to flux-gitops:layers and to Git next to the other layers' " +
                 "Kustomizations, so that the root applies it and it applies them before the takeover; or run again with " +
                 "--leave-unreconciled to leave them unreconciled",
         ]);

@@ -8,8 +8,9 @@ import { SeedOptions, seedCluster } from "./seed-cluster";
  * subfolder holding a kustomization.yaml (fluxcd/pkg kustomize generator): flux-system/,
  * infrastructure/ and apps/, whose kustomization.yaml lists databases/, applications/ and
  * monitoring/. So the root applies the layers' objects too, and monitoring/ is a folder no
- * layer applies. monitoring/kustomization.yaml sets `buildMetadata: [originAnnotations]`, so its
- * objects record their file, relative to the root's path.
+ * layer applies. The root sets `spec.buildMetadata: [originAnnotations]` (Flux 2.9), so its
+ * objects record their file, relative to the root's path (only monitoring/'s are modelled); a
+ * subfolder's own kustomization.yaml could not: kustomize gives it its parent's buildMetadata.
  */
 const NS = "flux-system";
 
@@ -75,7 +76,7 @@ function appliedBy(o: KubeObject, owner: string, origin?: string): KubeObject {
 }
 
 export interface OriginOptions extends SeedOptions {
-    /** Whether monitoring/'s objects carry kustomize's origin annotation. Default true. */
+    /** Whether the root records kustomize's origin annotation (on monitoring/'s objects). Default true. */
     originAnnotations?: boolean;
 }
 
@@ -85,6 +86,7 @@ export function originCluster(o: OriginOptions): KubeObject[] {
         objs.find((x) => x.kind === "Kustomization" && x.metadata.name === name)!;
     const root = ks(NS);
     root.spec.path = "./gitops";
+    if (o.originAnnotations !== false) root.spec.buildMetadata = ["originAnnotations"];
     for (const [layer, held] of Object.entries(LAYER_OBJECTS)) {
         // seedCluster's layers share one status object: each gets its own.
         ks(layer).status = { ...ks(layer).status, inventory: { entries: held.map(entry) } };
