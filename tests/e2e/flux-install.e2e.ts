@@ -40,6 +40,7 @@ import {
     withFastRetries,
 } from "../integration/helpers/loopback";
 import {
+    controllerModule,
     crdsOf,
     deploymentOf,
     moduleDir,
@@ -155,12 +156,7 @@ describe("Flux install options and upgrades against a real cluster", function ()
             timeout: "1m",
             readinessTimeout: "3m",
         });
-        const current = Object.fromEntries(
-            CONTROLLERS.map((c) => [
-                c,
-                moduleDir(c, pinned(`${c.replace("-", "_").toUpperCase()}_VERSION`)),
-            ]),
-        );
+        const current = Object.fromEntries(CONTROLLERS.map((c) => [c, controllerModule(c)]));
         const previousSource = moduleDir(
             "source-controller",
             pinned("FLUX_PREVIOUS_SOURCE_CONTROLLER_VERSION"),

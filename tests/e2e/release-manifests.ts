@@ -30,6 +30,10 @@ export function moduleDir(controller: string, version: string): string {
     return (JSON.parse(out) as { Dir: string }).Dir;
 }
 
+/** A Flux controller's module at the version tests/toolchain/versions.env pins. */
+export const controllerModule = (controller: string) =>
+    moduleDir(controller, pinned(`${controller.replace("-", "_").toUpperCase()}_VERSION`));
+
 const docs = (file: string) =>
     parseAllDocuments(fs.readFileSync(file, "utf8"))
         .map((d) => d.toJS())
@@ -108,4 +112,71 @@ export const networkPolicy = () => ({
 export function writeManifest(file: string, objects: any[]): string {
     fs.writeFileSync(file, objects.map((o) => `---\n${stringify(o)}`).join(""));
     return file;
+}
+
+/** The kinds of a release that have no namespace. */
+const CLUSTER_SCOPED = new Set([
+    "Namespace",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleBinding",
+]);
+
+/**
+ * Everything a default `flux install` (the DEFAULT_COMPONENTS) of the pinned release writes but
+ * its Deployments, read at test time from the Go modules: from flux2's module its manifests/
+ * (install/namespace.yaml, each controller's ServiceAccount in bases/, the ClusterRoles and
+ * bindings and the ResourceQuota in rbac/, the NetworkPolicies in policies/), from each
+ * controller's module its CRDs and config/manager/service.yaml, with their selectors. Arranged
+ * as flux2's pkg/manifestgen/install arranges them: namespaced objects in flux-system, rbac/'s
+ * names suffixed with -flux-system (a binding's roleRef with them), the release's labels
+ * (version included) and each controller's component label on its objects.
+ */
+export function releaseWithoutWorkloads(components: readonly string[]): any[] {
+    const version = pinned("FLUX_VERSION");
+    const manifests = path.join(moduleDir("flux2/v2", version), "manifests");
+    const yamlIn = (dir: string) =>
+        fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml")
+            .sort()
+            .flatMap((f) => docs(path.join(dir, f)));
+    const label = (o: any, component?: string) => ({
+        ...o,
+        metadata: {
+            ...o.metadata,
+            ...(CLUSTER_SCOPED.has(o.kind) ? {} : { namespace: NS }),
+            labels: {
+                ...o.metadata.labels,
+                ...labels(component),
+                "app.kubernetes.io/version": version,
+            },
+        },
+    });
+    const rbac = yamlIn(path.join(manifests, "rbac"));
+    const suffixed = new Set(rbac.map((o: any) => o.metadata.name));
+    const withSuffix = (name: string) => (suffixed.has(name) ? `${name}-${NS}` : name);
+    const objects = [
+        label(docs(path.join(manifests, "install", "namespace.yaml"))[0]),
+        ...rbac.map((o: any) =>
+            label({
+                ...o,
+                metadata: { ...o.metadata, name: withSuffix(o.metadata.name) },
+                ...(o.roleRef === undefined
+                    ? {}
+                    : { roleRef: { ...o.roleRef, name: withSuffix(o.roleRef.name) } }),
+            }),
+        ),
+        ...yamlIn(path.join(manifests, "policies")).map((o: any) => label(o)),
+    ];
+    for (const c of components) {
+        const dir = controllerModule(c);
+        const service = path.join(dir, "config", "manager", "service.yaml");
+        objects.push(
+            ...crdsOf(dir, c).map((o) => label(o, c)),
+            ...docs(path.join(manifests, "bases", c, "account.yaml")).map((o) => label(o, c)),
+            ...(fs.existsSync(service) ? docs(service).map((o) => label(o, c)) : []),
+        );
+    }
+    return objects;
 }

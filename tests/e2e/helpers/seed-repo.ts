@@ -3,7 +3,8 @@
  * plus clusters/prod/flux-system/ with gotk-components.yaml (Flux's namespace, CRDs and a Service,
  * as `flux install --export` labels them), gotk-sync.yaml (the GitRepository and the root
  * Kustomization syncing ./clusters/prod with prune: true), the seed's three layer files and a
- * kustomization.yaml aggregating them.
+ * kustomization.yaml aggregating them. Or laid out as the seed's origin repository
+ * (buildOriginRepo): the same folder under gitops/, the root syncing ./gitops.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -68,7 +69,11 @@ export function gotkComponents(version: string): string {
     return docs.map((d) => stringify(d)).join("---\n");
 }
 
-function gotkSync(url: string): string {
+/**
+ * The GitRepository and the root Kustomization syncing `syncPath` (prune: true), as `flux
+ * bootstrap` writes them; `rootSpec` adds to the root's spec.
+ */
+function gotkSync(url: string, syncPath: string, rootSpec: Record<string, unknown> = {}): string {
     return [
         {
             apiVersion: "source.toolkit.fluxcd.io/v1",
@@ -82,9 +87,10 @@ function gotkSync(url: string): string {
             metadata: { name: NS, namespace: NS },
             spec: {
                 interval: "10m0s",
-                path: "./clusters/prod",
+                path: syncPath,
                 prune: true,
                 sourceRef: { kind: "GitRepository", name: NS },
+                ...rootSpec,
             },
         },
     ]
@@ -125,13 +131,12 @@ export function seedUrl(): string {
 }
 
 /**
- * Builds the repository in `repo` (fixture tree encrypted for `recipient`) and publishes it.
- * The fixture's HelmReleases build their chart per Git revision (reconcileStrategy:
- * Revision), which upgrades every release on every commit; the seed's charts are versioned,
- * so here they follow the chart version and a commit that does not touch a chart upgrades
- * nothing.
+ * The fixture tree in `repo`, its Secrets encrypted for `recipient`. The fixture's HelmReleases
+ * build their chart per Git revision (reconcileStrategy: Revision), which upgrades every release
+ * on every commit; the seed's charts are versioned, so here they follow the chart version and a
+ * commit that does not touch a chart upgrades nothing.
  */
-export function buildSeedRepo(recipient: string, repo: string, fluxVersion: string): string {
+function fixtureTree(recipient: string, repo: string): void {
     execFileSync("bash", [path.join(IT, "fixtures", "make-repo.sh"), recipient, repo]);
     for (const dir of [
         "gitops/infrastructure",
@@ -147,10 +152,22 @@ export function buildSeedRepo(recipient: string, repo: string, fluxVersion: stri
             );
         }
     }
-    const folder = path.join(repo, FLUX_FOLDER);
+}
+
+/**
+ * The bootstrap's folder: `components` as gotk-components.yaml, gotk-sync.yaml (the root
+ * syncing `syncPath`), the seed's three layer Kustomizations and a kustomization.yaml listing
+ * them all.
+ */
+function writeFluxFolder(
+    folder: string,
+    components: string,
+    syncPath: string,
+    rootSpec?: Record<string, unknown>,
+): void {
     fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(path.join(folder, "gotk-components.yaml"), gotkComponents(fluxVersion));
-    fs.writeFileSync(path.join(folder, "gotk-sync.yaml"), gotkSync(seedUrl()));
+    fs.writeFileSync(path.join(folder, "gotk-components.yaml"), components);
+    fs.writeFileSync(path.join(folder, "gotk-sync.yaml"), gotkSync(seedUrl(), syncPath, rootSpec));
     const files = ["gotk-components.yaml", "gotk-sync.yaml"];
     for (const [name, spec] of Object.entries(SEED_LAYERS)) {
         const file = `${name}-kustomization.yaml`;
@@ -165,21 +182,76 @@ export function buildSeedRepo(recipient: string, repo: string, fluxVersion: stri
             }),
         );
     }
+    writeKustomization(folder, files);
+}
+
+/** A kustomization.yaml listing `resources`. */
+function writeKustomization(folder: string, resources: string[]): void {
     fs.writeFileSync(
         path.join(folder, "kustomization.yaml"),
         stringify({
             apiVersion: "kustomize.config.k8s.io/v1beta1",
             kind: "Kustomization",
-            resources: files,
+            resources,
         }),
     );
+}
+
+/** Builds the repository in `repo` (fixture tree encrypted for `recipient`) and publishes it. */
+export function buildSeedRepo(recipient: string, repo: string, fluxVersion: string): string {
+    fixtureTree(recipient, repo);
+    writeFluxFolder(path.join(repo, FLUX_FOLDER), gotkComponents(fluxVersion), "./clusters/prod");
     commit(repo, "flux bootstrap: clusters/prod/flux-system");
     return publishSeed(repo);
 }
 
-/** Removes clusters/prod/flux-system from the repository and publishes the commit. */
-export function removeFluxFolder(repo: string): void {
-    fs.rmSync(path.join(repo, FLUX_FOLDER), { recursive: true });
+/** The origin layout's root applies the layers' SOPS Secrets too: it decrypts like them. */
+const ORIGIN_ROOT = { decryption: { provider: "sops", secretRef: { name: "sops-age" } } };
+
+/** Where the origin repository keeps the bootstrap. */
+export const ORIGIN_FLUX_FOLDER = path.join("gitops", "flux-system");
+
+/**
+ * The seed's origin layout: the bootstrap in gitops/flux-system/ and no kustomization.yaml in
+ * gitops/, so kustomize-controller generates one for the root (path ./gitops) listing every
+ * folder under it that holds a kustomization.yaml, without descending into them: flux-system/,
+ * the layers' own folders, and `rootOnly.folder`, which no layer applies. The root decrypts with
+ * sops-age: it applies the layers' SOPS Secrets too. Publishes it; returns its URL.
+ */
+export function buildOriginRepo(
+    recipient: string,
+    repo: string,
+    components: string,
+    rootOnly: { folder: string; files: Record<string, unknown[]> },
+): string {
+    fixtureTree(recipient, repo);
+    const only = path.join(repo, rootOnly.folder);
+    fs.mkdirSync(only, { recursive: true });
+    for (const [file, objects] of Object.entries(rootOnly.files)) {
+        fs.writeFileSync(path.join(only, file), objects.map((o) => stringify(o)).join("---\n"));
+    }
+    writeKustomization(only, Object.keys(rootOnly.files));
+    writeFluxFolder(path.join(repo, ORIGIN_FLUX_FOLDER), components, "./gitops", ORIGIN_ROOT);
+    commit(repo, "flux bootstrap: gitops/flux-system");
+    return publishSeed(repo);
+}
+
+/**
+ * docs/takeover.md's way to have the origin layout's root record each object's file: its
+ * gotk-sync.yaml gains `buildMetadata: [originAnnotations]`, committed and published.
+ */
+export function recordOrigins(repo: string): void {
+    fs.writeFileSync(
+        path.join(repo, ORIGIN_FLUX_FOLDER, "gotk-sync.yaml"),
+        gotkSync(seedUrl(), "./gitops", { ...ORIGIN_ROOT, buildMetadata: ["originAnnotations"] }),
+    );
+    commit(repo, "the root records where each object comes from");
+    publishSeed(repo);
+}
+
+/** Removes the bootstrap's folder from the repository and publishes the commit. */
+export function removeFluxFolder(repo: string, folder = FLUX_FOLDER): void {
+    fs.rmSync(path.join(repo, folder), { recursive: true });
     commit(repo, "Pulumi owns the flux-system objects now");
     publishSeed(repo);
 }

@@ -15,81 +15,28 @@ import {
     waitUntil,
 } from "../../integration/helpers/kube";
 import { env } from "../../integration/helpers/loopback";
-import {
-    LAYERS,
-    NS,
-    exited,
-    freshCluster,
-    startFluxWhenInstalled,
-    waitAllReady,
-} from "../helpers/cluster";
+import { LAYERS, NS, freshCluster, waitAllReady } from "../helpers/cluster";
 import { CliResult, ProjectCopy } from "../helpers/pulumi-cli";
 import { buildSeedRepo, gotkComponents, headCommit, removeFluxFolder } from "../helpers/seed-repo";
+import {
+    CONTROLLERS,
+    OWNER_LABEL,
+    Recorded,
+    ageKeyFile,
+    bootstrapLikeFlux,
+    configureStack,
+    createdLines,
+    helmRevisions,
+    lifecycleLines,
+    listedUnder,
+    pidFile,
+    recordApplied,
+    uidsChanged as changedSince,
+    applyCommit,
+    takeOverWatched,
+} from "../helpers/takeover";
 
 const FLUX_VERSION = "v2.9.5";
-const OWNER_LABEL = "kustomize.toolkit.fluxcd.io/name";
-
-interface Recorded {
-    /** The inventory entry's API version. */
-    v: string;
-    uid: string;
-    resourceVersion: string;
-}
-
-/** `<namespace>_<name>_<group>_<kind>` of a Flux inventory entry, as kubectl arguments. */
-function kubectlTarget(id: string, v: string): string[] {
-    const parts = id.split("_");
-    const kind = parts.pop()!;
-    const group = parts.pop()!;
-    const namespace = parts.shift()!;
-    const resource = group === "" ? kind : `${kind}.${v}.${group}`;
-    return [resource, parts.join("_"), ...(namespace === "" ? [] : ["-n", namespace])];
-}
-
-/** Every object a Kustomization (the root or a layer) applied, with its UID and resourceVersion. */
-function recordApplied(): Map<string, Recorded> {
-    const out = new Map<string, Recorded>();
-    const ks = JSON.parse(kubectl(["get", "kustomizations", "-n", NS, "-o", "json"])).items;
-    for (const k of ks) {
-        for (const e of k.status?.inventory?.entries ?? []) {
-            const target = kubectlTarget(e.id, e.v);
-            const o = JSON.parse(kubectl(["get", ...target, "-o", "json"]));
-            out.set(e.id, {
-                v: e.v,
-                uid: o.metadata.uid,
-                resourceVersion: o.metadata.resourceVersion,
-            });
-        }
-    }
-    return out;
-}
-
-/**
- * Lines of `pulumi up` output that create, delete or replace an object in the cluster, or count
- * deletions and replacements. The program's components and the install's group own nothing in
- * the cluster: their creation is not one.
- */
-function lifecycleLines(output: string): string[] {
-    return output
-        .split("\n")
-        .filter(
-            (l) =>
-                /kubernetes:(?!yaml\/)\S+ .*\b(created|deleted|replaced|creating|deleting|replacing)\b/.test(
-                    l,
-                ) || /^\s*[-+]*\d+ (deleted|replaced)\b/.test(l),
-        );
-}
-
-/** Each HelmRelease's Helm release revision (helm-controller's status.history). */
-function helmRevisions(): Record<string, number> {
-    const hrs = JSON.parse(kubectl(["get", "helmreleases", "-A", "-o", "json"])).items;
-    return Object.fromEntries(
-        hrs.map((h: any) => [
-            `${h.metadata.namespace}/${h.metadata.name}`,
-            h.status?.history?.[0]?.version,
-        ]),
-    );
-}
 
 describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)", function () {
     this.timeout(20 * 60 * 1000);
@@ -101,77 +48,16 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
     const pidsBefore: Record<string, string> = {};
     const stack = "--stack prod";
 
-    const pidFile = (c: string) =>
-        path.join(process.env.FLUX_DIR ?? "/tmp/flux-gitops-flux", "pids", `${c}.pid`);
-    const controllers = ["source-controller", "kustomize-controller", "helm-controller"];
-    const rootReady = () => readyCondition(getObject("kustomization", NS, NS))?.status === "True";
-
-    /**
-     * Polls every second while `work` runs. A layer that is gone or not Ready is a problem,
-     * unless its reason is one of `transient` (counted apart): by default only Progressing,
-     * kustomize-controller marking a reconcile it has started (on every spec change or
-     * requested reconcile).
-     */
-    async function watched<T>(
-        work: Promise<T>,
-        transient: string[] = ["Progressing"],
-    ): Promise<{ result: T; problems: string[]; progressing: number; polls: number }> {
-        const problems: string[] = [];
-        let progressing = 0;
-        let polls = 0;
-        let done = false;
-        const poll = (async () => {
-            while (!done) {
-                polls++;
-                for (const l of LAYERS) {
-                    const o = getObject("kustomization", NS, l);
-                    const c = readyCondition(o);
-                    if (c?.status === "True") continue;
-                    if (o !== undefined && c !== undefined && transient.includes(c.reason ?? "")) {
-                        progressing++;
-                        continue;
-                    }
-                    problems.push(
-                        `${l}: ${o === undefined ? "deleted" : `Ready=${c?.status} ${c?.reason} ${c?.message}`}`,
-                    );
-                }
-                await new Promise((r) => setTimeout(r, 1000));
-            }
-        })();
-        try {
-            const result = await work;
-            return { result, problems, progressing, polls };
-        } finally {
-            done = true;
-            await poll;
-        }
-    }
-
+    const controllers = CONTROLLERS;
     /**
      * Recorded objects that were deleted or recreated (another UID), or, for the layers'
      * Namespaces and Secrets (no status, nothing but an apply writes them), written at all.
      */
-    function uidsChanged(): string[] {
-        const changed: string[] = [];
-        for (const [id, r] of recorded) {
-            let now = { uid: "deleted", resourceVersion: "" };
-            try {
-                now = JSON.parse(
-                    kubectl(["get", ...kubectlTarget(id, r.v), "-o", "json"]),
-                ).metadata;
-            } catch {
-                // NotFound: deleted.
-            }
-            if (now.uid !== r.uid) changed.push(`${id}: uid ${r.uid} -> ${now.uid}`);
-            const still = /_(Namespace|Secret)$/.test(id) && !id.startsWith(`_${NS}_`);
-            if (still && now.resourceVersion !== r.resourceVersion) {
-                changed.push(
-                    `${id}: resourceVersion ${r.resourceVersion} -> ${now.resourceVersion}`,
-                );
-            }
-        }
-        return changed;
-    }
+    const uidsChanged = () =>
+        changedSince(
+            recorded,
+            (id) => /_(Namespace|Secret)$/.test(id) && !id.startsWith(`_${NS}_`),
+        );
 
     before(async () => {
         freshCluster();
@@ -186,44 +72,13 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
             PULUMI_BACKEND_URL: `file://${path.join(dir, "takeover-state")}`,
         });
         fs.mkdirSync(path.join(dir, "takeover-state"), { recursive: true });
-        const keyFile = project.writeFile(
-            "age.agekey",
-            `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${ageKey}\n`,
-        );
+        const keyFile = project.writeFile("age.agekey", ageKeyFile(ageKey, recipient));
 
         // flux bootstrap: install, the Git Secret, gotk-sync; the seed's users add sops-age by hand.
-        const flux = startFluxWhenInstalled("5s");
         const components = path.join(dir, "gotk-components.yaml");
         fs.writeFileSync(components, gotkComponents(FLUX_VERSION));
-        kubectl(["apply", "--server-side", "-f", components]);
-        kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
-        kubectl([
-            "create",
-            "secret",
-            "generic",
-            NS,
-            "-n",
-            NS,
-            `--from-file=identity=${env("GIT_SSH_IDENTITY")}`,
-            `--from-file=known_hosts=${env("GIT_SSH_KNOWN_HOSTS")}`,
-        ]);
-        kubectl([
-            "create",
-            "secret",
-            "generic",
-            "sops-age",
-            "-n",
-            NS,
-            `--from-file=age.agekey=${keyFile}`,
-        ]);
-        kubectl([
-            "apply",
-            "-f",
-            path.join(repo, "clusters", "prod", "flux-system", "gotk-sync.yaml"),
-        ]);
-        expect(await exited(flux), "Flux's controllers started").to.equal(0);
-        await waitAllReady("seed cluster: all layers Ready", 5 * 60 * 1000);
-        await waitUntil("root Kustomization Ready", () => (rootReady() ? true : undefined), 60_000);
+        const sync = path.join(repo, "clusters", "prod", "flux-system", "gotk-sync.yaml");
+        await bootstrapLikeFlux(components, sync, keyFile);
         expect(url).to.contain("seed-gitops");
 
         recorded = recordApplied();
@@ -232,18 +87,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
         console.log(
             `      seed cluster: ${recorded.size} objects applied by Flux, Helm revisions ${JSON.stringify(helmBefore)}`,
         );
-
-        // The stack, set up as README's "Set up" and docs/takeover.md step 1 say; the manifest is the bootstrap's own gotk-components.yaml.
-        project.writeFile("flux-deploy-key", fs.readFileSync(env("GIT_SSH_IDENTITY"), "utf8"));
-        fs.copyFileSync(components, path.join(project.dir, "gotk-components.yaml"));
-        await project.runAll([
-            "pulumi stack select --create prod",
-            "pulumi config set --secret flux-gitops:ageKey < age.agekey",
-            "pulumi config set --secret flux-gitops:gitSshIdentity < flux-deploy-key",
-            `pulumi config set flux-gitops:gitKnownHosts "$(cat ${env("GIT_SSH_KNOWN_HOSTS")})"`,
-            `pulumi config set --path git.url ${url}`,
-            "pulumi config set --path flux.manifest gotk-components.yaml",
-        ]);
+        await configureStack(project, url, components);
     });
 
     it("refuses, changing nothing, when the stack's age key is not the cluster's", async () => {
@@ -330,21 +174,14 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
 
     let takeoverSeconds = 0;
     it("takes over: no object deleted or recreated, no Helm upgrade, controllers kept, layers Ready throughout", async () => {
-        const start = Date.now();
         const {
             result: run,
             problems,
             progressing,
             polls,
-        } = await watched(
-            (async () => {
-                const t = await project.run(`npm run --silent takeover -- ${stack} --yes`);
-                const preview = await project.run(`pulumi preview ${stack}`);
-                const up = await project.run(`pulumi up ${stack}`);
-                return { t, preview, up };
-            })(),
-        );
-        takeoverSeconds = (Date.now() - start) / 1000;
+            seconds,
+        } = await takeOverWatched(project, stack, LAYERS);
+        takeoverSeconds = seconds;
         console.log(run.t.output.replace(/^/gm, "        "));
         // docs/takeover.md quotes these lines of the preview: the namespace, sops-age, databases, the totals.
         const excerpt = run.preview.output
@@ -367,11 +204,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
         expect(problems, "layers not Ready during the takeover").to.deep.equal([]);
         // Every adopted object is imported, none created: the engine reads it, then updates it.
         const listed = Number(/Listed the (\d+) objects to adopt/.exec(run.t.output)?.[1]);
-        const afterHeading = run.t.output.split("Will adopt")[1]?.split("\n").slice(1) ?? [];
-        const adoptedLines = afterHeading.slice(
-            0,
-            afterHeading.findIndex((l) => !l.startsWith("  ")),
-        );
+        const adoptedLines = listedUnder(run.t.output, "Will adopt");
         expect(listed, "objects listed").to.equal(adoptedLines.length);
         // The namespace, every CRD of the bootstrap's install, a Service, 2 Secrets, the
         // GitRepository and the 3 layers.
@@ -384,8 +217,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
         ]) {
             expect(out, what).to.match(new RegExp(`${listed} to import`));
             // Only the program's components (which own nothing in the cluster) are new.
-            const created = out.split("\n").filter((l) => /^ \+ +kubernetes:(?!yaml\/)/.test(l));
-            expect(created, what).to.deep.equal([]);
+            expect(createdLines(out), what).to.deep.equal([]);
         }
         expect(run.up.output).to.match(new RegExp(`${listed} imported`));
         expect(lifecycleLines(run.up.output)).to.deep.equal([]);
@@ -487,39 +319,7 @@ describe("takeover of a flux-bootstrapped cluster (npm run takeover + pulumi up)
 
     it("deleting the flux-system folder from Git changes nothing; Flux keeps reconciling the layers", async () => {
         removeFluxFolder(repo);
-        const head = headCommit(repo);
-        requestReconcile("gitrepository", NS, NS);
-        await waitUntil(
-            "GitRepository at the new commit",
-            () =>
-                String(getObject("gitrepository", NS, NS)?.status?.artifact?.revision).endsWith(
-                    head,
-                )
-                    ? true
-                    : undefined,
-            120_000,
-        );
-        // A new commit makes every layer wait for its dependency to apply it first (Flux 2.9:
-        // "dependency … revision is not up to date", DependencyNotReady): that is Flux's
-        // ordering on any commit, counted apart; anything else, or a layer gone, is a problem.
-        const { problems, progressing } = await watched(
-            (async () => {
-                // In dependency order, as each layer's interval would.
-                for (const l of LAYERS) {
-                    requestReconcile("kustomization", NS, l);
-                    await waitUntil(
-                        `${l} applied the new commit and is Ready`,
-                        () => {
-                            const o = getObject("kustomization", NS, l);
-                            const at = String(o?.status?.lastAppliedRevision).endsWith(head);
-                            return at && readyCondition(o)?.status === "True" ? true : undefined;
-                        },
-                        180_000,
-                    );
-                }
-            })(),
-            ["Progressing", "DependencyNotReady"],
-        );
+        const { problems, progressing } = await applyCommit(headCommit(repo), LAYERS);
         console.log(
             `      after the folder's removal: ${progressing} transient waits (Progressing, DependencyNotReady)`,
         );
