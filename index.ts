@@ -44,12 +44,7 @@ export = async () => {
     );
 
     // The repository Flux syncs from (gotk-sync.yaml): Git, or an OCI artifact repository.
-    const sourceArgs = { namespace: flux.namespace, readiness: config.readiness };
-    const sourceOpts = { dependsOn: [flux], transforms: adopt };
-    const source =
-        config.source.kind === "oci"
-            ? new OciSource("oci", { ...sourceArgs, ...config.source.oci }, sourceOpts)
-            : new GitSource("git", { ...sourceArgs, ...config.source.git }, sourceOpts);
+    const source = declareSource(config, flux, adopt);
     const sourceRef = { kind: source.kind, name: source.repositoryName };
 
     // Where failures go (Providers, Alerts); before the layers, so their first failure is sent.
@@ -81,6 +76,19 @@ export = async () => {
         ...(receiver !== undefined && { receiverWebhookPath: receiver.webhookPath }),
     };
 };
+
+/** The GitRepository (or OCIRepository) the layers build from, with its Secret. */
+function declareSource(
+    config: StackConfig,
+    flux: FluxInstall,
+    adopt: pulumi.ResourceTransform[],
+): GitSource | OciSource {
+    const args = { namespace: flux.namespace, readiness: config.readiness };
+    const opts = { dependsOn: [flux], transforms: adopt };
+    return config.source.kind === "oci"
+        ? new OciSource("oci", { ...args, ...config.source.oci }, opts)
+        : new GitSource("git", { ...args, ...config.source.git }, opts);
+}
 
 /** The Receiver, when the stack sets `receiver`. */
 function declareReceiver(
