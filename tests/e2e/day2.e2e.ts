@@ -51,6 +51,12 @@ const LARGE = {
     memory: "3Gi",
 };
 
+/** No kubelet: stand in for it by not awaiting the Deployments (see the header). */
+const NO_KUBELET = [
+    "pulumi config set --path 'flux.patches[0].target.kind' Deployment",
+    `pulumi config set --path 'flux.patches[0].patch' '{"metadata":{"annotations":{"pulumi.com/skipAwait":"true"}}}'`,
+];
+
 /** One request the loopback provider received. */
 interface Received {
     at: number;
@@ -85,10 +91,10 @@ async function loopbackProvider(): Promise<{
 }
 
 /** POSTs a GitHub push event to the receiver, signed with `token`; resolves with the status. */
-async function githubPush(path: string, token: string, ref: string): Promise<number> {
+async function githubPush(hookPath: string, token: string, ref: string): Promise<number> {
     const body = JSON.stringify({ ref, after: "0".repeat(40) });
     const signature = createHmac("sha256", token).update(body).digest("hex");
-    const res = await fetch(`http://${env("FLUX_RECEIVER_ADDR")}${path}`, {
+    const res = await fetch(`http://${env("FLUX_RECEIVER_ADDR")}${hookPath}`, {
         method: "POST",
         headers: {
             "Content-Type": "application/json",
@@ -175,9 +181,7 @@ describe("Day 2 through the pulumi CLI: alerts, the push webhook, status outputs
         project.writeFile("flux-deploy-key", fs.readFileSync(env("GIT_SSH_IDENTITY"), "utf8"));
         await project.runAll([
             ...setUpCommands("prod", url, manifest),
-            // No kubelet: stand in for it by not awaiting the Deployments (see the header).
-            "pulumi config set --path 'flux.patches[0].target.kind' Deployment",
-            `pulumi config set --path 'flux.patches[0].patch' '{"metadata":{"annotations":{"pulumi.com/skipAwait":"true"}}}'`,
+            ...NO_KUBELET,
         ]);
     });
 
@@ -373,8 +377,7 @@ describe("Day 2 through the pulumi CLI: alerts, the push webhook, status outputs
             commands.map((c) => c.replace("--stack prod", "--stack dev"));
         await project.runAll([
             ...setUpCommands("dev", url, manifest),
-            "pulumi config set --path 'flux.patches[0].target.kind' Deployment",
-            `pulumi config set --path 'flux.patches[0].patch' '{"metadata":{"annotations":{"pulumi.com/skipAwait":"true"}}}'`,
+            ...NO_KUBELET,
             ...toDev(commandLines(docShellBlocks(DOCUMENTED.day2Size))),
             ...toDev(dayTwoKeys()),
             `pulumi config set --stack dev --secret flux-gitops:receiverToken 'dev-${token}'`,
