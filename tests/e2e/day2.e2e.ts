@@ -179,10 +179,7 @@ describe("Day 2 through the pulumi CLI: alerts, the push webhook, status outputs
             `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${ageKey}\n`,
         );
         project.writeFile("flux-deploy-key", fs.readFileSync(env("GIT_SSH_IDENTITY"), "utf8"));
-        await project.runAll([
-            ...setUpCommands("prod", url, manifest),
-            ...NO_KUBELET,
-        ]);
+        await project.runAll([...setUpCommands("prod", url, manifest), ...NO_KUBELET]);
     });
 
     after(() => {
