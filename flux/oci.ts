@@ -5,7 +5,7 @@ export type OciRef = { tag: string } | { semver: string } | { digest: string };
 
 /** The kinds of authentication source-controller offers for an OCIRepository. */
 export const OCI_PROVIDERS = ["generic", "aws", "azure", "gcp"] as const;
-export type OciProvider = (typeof OCI_PROVIDERS)[number];
+type OciProvider = (typeof OCI_PROVIDERS)[number];
 
 /** An OCIRepository as the layers' source (Flux's gitless mode); `S` as in GitAuth. */
 export interface OciSettings<S> {

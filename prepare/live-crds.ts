@@ -9,7 +9,7 @@ import { defaultKubeconfigFile, RestAccess, restAccess, restClient } from "./kub
  * Reads the named CRDs from the cluster (absent ones are left out), plus every
  * other Flux CRD there with the number of its objects.
  */
-export type LiveCrdReader = (names: string[]) => Promise<LiveCrd[]>;
+type LiveCrdReader = (names: string[]) => Promise<LiveCrd[]>;
 
 /**
  * The Kubernetes client, loaded on first use: the offline commands, the unit tests and a

@@ -8,7 +8,7 @@ export const AGE_KEY_EXPECTED =
  * them (age's ParseIdentities): lines end at \n with a trailing \r dropped,
  * empty lines and lines starting with `#` are skipped, nothing is trimmed.
  */
-export function ageIdentityLines(keyFile: string): string[] {
+function ageIdentityLines(keyFile: string): string[] {
     return keyFile
         .split("\n")
         .map((l) => l.replace(/\r$/, ""))

@@ -12,7 +12,7 @@ const PATCHES: Record<string, number> = {
     "2.9": 5,
 };
 
-export const FLUX_RELEASES: readonly string[] = Object.entries(PATCHES).flatMap(([minor, last]) =>
+const FLUX_RELEASES: readonly string[] = Object.entries(PATCHES).flatMap(([minor, last]) =>
     Array.from({ length: last + 1 }, (_, patch) => `v${minor}.${patch}`),
 );
 

@@ -1,5 +1,5 @@
 /** Something with a name and the names it depends on. */
-export interface Node {
+interface Node {
     name: string;
     dependsOn: string[];
 }

@@ -1,7 +1,7 @@
 import { mayHoldCredentials, redactUrl } from "../redact";
 import { EXPECT } from "../schema";
 
-export type UrlCheck =
+type UrlCheck =
     | { ok: true; url: string; scheme: "ssh" | "https" | "http" }
     | { ok: false; expected: string; hasCredentials?: boolean };
 
