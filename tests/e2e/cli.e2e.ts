@@ -15,6 +15,7 @@ import {
     NS,
     allReady,
     exited,
+    freshCluster,
     killKustomizeController,
     startFluxWhenInstalled,
     waitAllReady,
@@ -42,6 +43,7 @@ describe("README's commands through the pulumi CLI in a copy of the project", fu
     let prodSetUp: string;
 
     before(async () => {
+        freshCluster();
         const age = await import("age-encryption");
         ageKey = await age.generateX25519Identity();
         recipient = await age.identityToRecipient(ageKey);

@@ -153,7 +153,6 @@ describe("Day 2 through the pulumi CLI: alerts, the push webhook, status outputs
     ];
 
     before(async () => {
-        // The suite before this one leaves its controllers and objects behind.
         freshCluster();
         provider = await loopbackProvider();
         const age = await import("age-encryption");
@@ -184,8 +183,6 @@ describe("Day 2 through the pulumi CLI: alerts, the push webhook, status outputs
 
     after(() => {
         provider?.close();
-        // The next suite starts from an empty cluster, as after the dev stack's destroy.
-        freshCluster();
     });
 
     it("docs/day2.md's keys, then pulumi up: Provider, Alert and Receiver declared, the webhook path output, size large read back", async () => {

@@ -39,6 +39,7 @@ import {
     publishFixtureRepo,
     withFastRetries,
 } from "../integration/helpers/loopback";
+import { freshCluster } from "./helpers/cluster";
 import {
     controllerModule,
     crdsOf,
@@ -144,6 +145,7 @@ describe("Flux install options and upgrades against a real cluster", function ()
     });
 
     before(async () => {
+        freshCluster();
         const age = await import("age-encryption");
         const ageKey = await age.generateX25519Identity();
         const url = publishFixtureRepo(
@@ -192,9 +194,6 @@ describe("Flux install options and upgrades against a real cluster", function ()
     after(async () => {
         if (flux !== undefined)
             execFileSync("bash", [path.join(IT, "flux", "down.sh")], { stdio: "inherit" });
-        // The next suite expects a fresh cluster.
-        execFileSync("bash", [path.join(IT, "cluster", "down.sh")], { stdio: "inherit" });
-        execFileSync("bash", [path.join(IT, "cluster", "up.sh")], { stdio: "inherit" });
     });
 
     it("a stack deployed with the earlier ConfigFile install moves to the built objects without re-creating any", async () => {
