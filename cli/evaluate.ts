@@ -19,6 +19,12 @@ export interface Registered {
     parent: string;
     /** The retainOnDelete resource option. */
     retainOnDelete: boolean;
+    /** The URNs of the `aliases` resource option, as the engine resolves them. */
+    aliases: string[];
+    /** The ignoreChanges resource option. */
+    ignoreChanges: string[];
+    /** The `transforms` option: the index of each in {@link recordedTransforms}. */
+    transforms: number[];
 }
 
 export interface ProgramRun {
@@ -186,7 +192,27 @@ function registered(req: any, resp: any): Registered {
         dependencies: req.getDependenciesList(),
         parent: req.getParent(),
         retainOnDelete: req.getRetainondelete(),
+        aliases: aliasUrns(req, resp.getUrn()),
+        ignoreChanges: req.getIgnorechangesList(),
+        transforms: req.getTransformsList().map((c: Callback) => Number(c.getToken()) - 1),
     };
+}
+
+/**
+ * The URN each alias of a registration stands for, as the engine resolves an alias spec: the
+ * resource's own name, type, stack and project unless the spec gives others, under the spec's
+ * parent (the resource's own parent unless the spec says none).
+ */
+function aliasUrns(req: any, urn: string): string[] {
+    const [, stack, project] = /^urn:pulumi:(.*?)::(.*?)::/.exec(urn)!;
+    return (req.getAliasesList() as any[]).map((a) => {
+        if (a.getUrn() !== "") return a.getUrn() as string;
+        const spec = a.getSpec();
+        const parent: string = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+        const type: string = spec.getType() || req.getType();
+        const chain = parent === "" ? type : `${parent.split("::")[2]}$${type}`;
+        return `urn:pulumi:${spec.getStack() || stack}::${spec.getProject() || project}::${chain}::${spec.getName() || req.getName()}`;
+    });
 }
 
 /** Runs the program and resolves its exports; its failure is returned, not thrown. */

@@ -1,6 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FluxPullSecret, KubeObject, withAppliedToken } from "../flux/install";
+import { declareObject, ObjectArgs } from "./kube-object";
 import { secretData } from "./secret-data";
 
 /**
@@ -25,11 +25,16 @@ export interface FluxInstallArgs {
     pullSecret?: FluxPullSecret<pulumi.Output<string>>;
 }
 
+/** An object of the install: a built one, or the image pull Secret with its secret content. */
+export interface InstallObject extends ObjectArgs {
+    metadata: { name: string; namespace?: string; [key: string]: unknown };
+}
+
 /** The image pull Secret as an object of the install, so it exists before the controllers' pods pull. */
 export function pullSecretObject(
     namespace: string,
     s: FluxPullSecret<pulumi.Input<string>>,
-): Record<string, unknown> {
+): InstallObject {
     return {
         apiVersion: "v1",
         kind: "Secret",
@@ -39,112 +44,110 @@ export function pullSecretObject(
     };
 }
 
-/** How earlier versions of this program declared the install. */
+/** How earlier versions of this program declared the install: the manifest as one ConfigFile. */
 export const EARLIER_INSTALL_TYPE = "kubernetes:yaml/v2:ConfigFile";
+/** How the versions before this one declared it: the built objects as one ConfigGroup. */
+export const GROUPED_INSTALL_TYPE = "kubernetes:yaml/v2:ConfigGroup";
 
 /**
- * A transform giving each object of the install an alias to the same object
- * under `earlierParent`, so a stack deployed before moves its objects instead
- * of creating new ones and deleting the old (which would delete the CRDs).
+ * The name of an object's resource: its namespace and name after the component's name, as the
+ * ConfigGroup (and the ConfigFile before it) named its objects, so existing stacks keep theirs.
  */
-export function aliasUnder(earlierParent: pulumi.Input<string>): pulumi.ResourceTransform {
-    return (args) =>
-        args.type === "kubernetes:yaml/v2:ConfigGroup"
-            ? undefined
-            : {
-                  props: args.props,
-                  opts: pulumi.mergeOptions(args.opts, { aliases: [{ parent: earlierParent }] }),
-              };
+export function objectResourceName(prefix: string, object: InstallObject): string {
+    const { name, namespace } = object.metadata;
+    return namespace ? `${prefix}:${namespace}/${name}` : `${prefix}:${name}`;
+}
+
+/** The objects everything else of the install is applied after: namespaces and CRDs. */
+export function isFoundation(object: { apiVersion: string; kind: string }): boolean {
+    return (
+        (object.apiVersion === "v1" && object.kind === "Namespace") ||
+        (object.apiVersion === "apiextensions.k8s.io/v1" &&
+            object.kind === "CustomResourceDefinition")
+    );
 }
 
 /**
- * A transform keeping a Service's cluster IPs out of every diff: the API server assigns them and
- * the install never sets them. An imported Service (npm run takeover) has them in its recorded
- * inputs, and @pulumi/kubernetes replaces a Service whose `spec.clusterIP` changes, which the
- * engine refuses for an imported object and which would give the Service a new address later.
+ * The options of one object beyond its parent and order: kept on `pulumi destroy` when asked,
+ * its resource under the earlier ConfigGroup and ConfigFile moved rather than re-created
+ * (`earlierParents`), and a Service's cluster IPs kept out of every diff. The API server assigns
+ * them and the install never sets them, but an imported Service (npm run takeover) has them in
+ * its recorded inputs, and @pulumi/kubernetes replaces a Service whose `spec.clusterIP` changes,
+ * which the engine refuses for an imported object and which would give the Service a new address.
  */
-export const keepAssignedClusterIps: pulumi.ResourceTransform = (args) =>
-    args.type === "kubernetes:core/v1:Service"
-        ? {
-              props: args.props,
-              opts: pulumi.mergeOptions(args.opts, {
-                  ignoreChanges: ["spec.clusterIP", "spec.clusterIPs"],
-              }),
-          }
-        : undefined;
-
-/**
- * The transforms one after the other, as the engine would apply them, in one transform: the
- * engine calls each transform through the program for every object of the group with all of
- * its properties (a CRD's whole schema), and once for the group itself with every object.
- */
-export function inSequence(...transforms: pulumi.ResourceTransform[]): pulumi.ResourceTransform {
-    return async (args) => {
-        let current = args;
-        let changed = false;
-        for (const transform of transforms) {
-            const r = await transform(current);
-            if (r !== undefined) {
-                current = { ...current, props: r.props, opts: r.opts };
-                changed = true;
-            }
-        }
-        return changed ? { props: current.props, opts: current.opts } : undefined;
+export function objectOptions(
+    object: { apiVersion: string; kind: string },
+    keepOnDestroy: boolean,
+    earlierParents: pulumi.Input<string>[],
+): pulumi.CustomResourceOptions {
+    return {
+        retainOnDelete: keepOnDestroy,
+        aliases: earlierParents.map((parent) => ({ parent })),
+        ...(object.apiVersion === "v1" &&
+            object.kind === "Service" && { ignoreChanges: ["spec.clusterIP", "spec.clusterIPs"] }),
     };
 }
 
+/** `object` with every value but its apiVersion and kind a Pulumi secret. */
+function allSecret(object: ObjectArgs): ObjectArgs {
+    const { apiVersion, kind, ...rest } = object;
+    const secret = Object.entries(rest).map(([k, v]) => [k, pulumi.secret(v)]);
+    return { apiVersion, kind, ...Object.fromEntries(secret) };
+}
+
 /**
- * Flux's controllers and CRDs (the seed's `gotk-components.yaml`).
+ * Flux's controllers and CRDs (the seed's `gotk-components.yaml`), each object a resource of
+ * this component.
  *
- * Anything Flux-typed must `dependsOn` this component: the group applies CRDs
- * and the namespace first and waits for the controllers' Deployments, so no
- * custom resource is sent before its CRD and no object waits for Ready on a
- * controller that is not running.
+ * Anything Flux-typed must `dependsOn` this component, which waits for every object: the
+ * namespace and CRDs are applied before the other objects, and the controllers' Deployments
+ * are awaited (flux/install/awaited.ts), so no custom resource is sent before its CRD and no
+ * object waits for Ready on a controller that is not running.
  *
- * Each object's resource is named after its namespace and name only, never
- * after the release, so a new `flux.version` updates every object in place and
- * no CRD is ever deleted and re-created (which would delete every object of
- * its kind).
+ * Each object's resource is named after its namespace and name only, never after the release,
+ * so a new `flux.version` updates every object in place and no CRD is ever deleted and
+ * re-created (which would delete every object of its kind).
  */
 export class FluxInstall extends pulumi.ComponentResource {
     public readonly namespace: string;
     /** A Pulumi secret when the flux key is stored as one. */
     public readonly version: pulumi.Output<string>;
-    /** The objects of the install. */
-    public readonly resources: pulumi.Output<unknown[]>;
+    /** The objects of the install, one resource each. */
+    public readonly objects: readonly pulumi.CustomResource[];
 
     constructor(name: string, args: FluxInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:index:FluxInstall", name, {}, opts);
         // The state must record each object as this `up` applied it (see WATCHED_KINDS).
-        const objs: unknown[] = args.objects.map(withAppliedToken);
+        const objs: InstallObject[] = args.objects.map(withAppliedToken);
         if (args.pullSecret !== undefined) {
             objs.push(pullSecretObject(args.namespace, args.pullSecret));
         }
-        const install = new k8s.yaml.v2.ConfigGroup(
-            name,
-            // Every value from a flux key stored as a secret is a secret, the built objects too.
-            { objs: args.confidential ? pulumi.secret(objs) : objs },
-            {
-                parent: this,
-                // Construct passes retainOnDelete on to the objects.
-                retainOnDelete: args.keepOnDestroy,
-                // Earlier versions applied the manifest as a ConfigFile of the same name. An alias
-                // on the group reaches neither it nor the objects (every object, CRDs included,
-                // would be re-created), so each object is aliased to its resource under that
-                // ConfigFile; only the group itself, which owns nothing in the cluster, is new.
-                transforms: [
-                    inSequence(
-                        aliasUnder(pulumi.createUrn(name, EARLIER_INSTALL_TYPE, this)),
-                        keepAssignedClusterIps,
-                    ),
-                ],
-            },
+        // Earlier versions declared the same objects, under the same names, as the children of a
+        // ConfigGroup and before that of a ConfigFile named like this component: an alias to
+        // each keeps the object (a new URN alone would delete and re-create it, CRDs included).
+        const earlierParents = [GROUPED_INSTALL_TYPE, EARLIER_INSTALL_TYPE].map((t) =>
+            pulumi.createUrn(name, t, this),
         );
+        const declare = (o: InstallObject, after: pulumi.Resource[]) =>
+            declareObject(
+                objectResourceName(name, o),
+                // Every value from a flux key stored as a secret is a secret, the objects' too.
+                args.confidential ? allSecret(o) : o,
+                {
+                    parent: this,
+                    dependsOn: after,
+                    ...objectOptions(o, args.keepOnDestroy, earlierParents),
+                },
+            );
+        const foundation = objs
+            .filter((o) => isFoundation(o as ObjectArgs))
+            .map((o) => declare(o, []));
+        const rest = objs.filter((o) => !isFoundation(o)).map((o) => declare(o, foundation));
         this.namespace = args.namespace;
         this.version = args.confidential
             ? pulumi.secret(args.version)
             : pulumi.output(args.version);
-        this.resources = install.resources;
+        this.objects = [...foundation, ...rest];
         this.registerOutputs({ namespace: this.namespace, version: this.version });
     }
 }

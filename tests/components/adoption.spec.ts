@@ -16,7 +16,8 @@ import { describeRef } from "../../cli/takeover/kube";
 import { P, stackWithSecrets, withValue } from "../helpers/fixtures";
 import { githubAppPrivateKey } from "../helpers/keys";
 import { rawConfig } from "../helpers/raw";
-import { runFailingProgram, runProgram } from "../helpers/mocks";
+import { installResources } from "../helpers/install";
+import { recordedTransforms, runFailingProgram, runProgram } from "../helpers/mocks";
 
 const secret = (v: unknown) => ({
     [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
@@ -124,7 +125,7 @@ describe("adoption: the import option for the objects the takeover lists", () =>
             registration("kubernetes:core/v1:ConfigMap", {
                 metadata: { name: "sops-age", namespace: "flux-system" },
             }),
-            registration("kubernetes:yaml/v2:ConfigGroup", { objs: [] }, false),
+            registration("flux-gitops:index:FluxInstall", {}, false),
             registration("flux-gitops:index:SopsAgeSecret", {}, false),
             registration("kubernetes:core/v1:Secret", {
                 metadata: { name: pulumi.unknown, namespace: "flux-system" },
@@ -154,23 +155,11 @@ describe("adoption: the import option for the objects the takeover lists", () =>
 });
 
 describe("adoption: the takeover lists exactly the objects the program declares", () => {
-    /** Every object the program registers: its own resources, and the install group's objects. */
+    /** Every object the program registers, the install's included, as the takeover keys them. */
     async function declared(config: Record<string, unknown>, secretKeys: string[]) {
         const run = await runProgram(config, secretKeys);
         const keys: string[] = [];
         for (const r of run.resources) {
-            if (r.type === "kubernetes:yaml/v2:ConfigGroup") {
-                for (const o of r.inputs.objs as any[]) {
-                    keys.push(
-                        objectKey({
-                            kind: o.kind,
-                            namespace: o.metadata.namespace ?? "",
-                            name: o.metadata.name,
-                        }),
-                    );
-                }
-                continue;
-            }
             const o = objectOf(registration(r.type, r.inputs));
             if (o !== undefined) keys.push(objectKey(o));
         }
@@ -272,6 +261,42 @@ describe("adoption: the takeover lists exactly the objects the program declares"
 });
 
 describe("adoption: the program with flux-gitops:takeover set", () => {
+    it("imports each listed install object: the install component carries the transform its objects get", async () => {
+        const s = await stackWithSecrets("prod");
+        const plain = await runProgram(s.config, s.secretKeys);
+        const objects = installResources(plain);
+        expect(objects.length).to.be.greaterThan(10);
+        const keys = objects.map((r) =>
+            objectKey({
+                kind: r.inputs.kind,
+                namespace: r.inputs.metadata.namespace ?? "",
+                name: r.inputs.metadata.name,
+            }),
+        );
+        const run = await runProgram(withValue(s.config, "takeover", [], keys), s.secretKeys);
+        // The engine applies a component's transforms to every resource under it.
+        const install = run.resources.find((r) => r.type === "flux-gitops:index:FluxInstall")!;
+        expect(installResources(run).every((r) => r.parent === install.urn)).to.equal(true);
+        expect(install.transforms).to.have.length(1);
+        const adopt = recordedTransforms[install.transforms[0]];
+        // Its objects carry none of their own: the engine gives them the component's.
+        for (const r of installResources(run)) expect(r.transforms, r.name).to.deep.equal([]);
+        for (const r of installResources(run)) {
+            // Called as the engine calls it: the serialized inputs, secrets still wrapped.
+            const result = (await adopt({
+                type: r.type,
+                name: r.name,
+                custom: true,
+                props: r.serialized,
+                opts: {},
+            })) as pulumi.ResourceTransformResult;
+            const { namespace, name } = r.inputs.metadata;
+            expect((result.opts as pulumi.CustomResourceOptions).import, r.name).to.equal(
+                namespace ? `${namespace}/${name}` : name,
+            );
+        }
+    });
+
     it("declares the same resources, and refuses the `true` earlier versions wrote, before declaring any", async () => {
         const s = await stackWithSecrets("prod");
         const plain = await runProgram(s.config, s.secretKeys);

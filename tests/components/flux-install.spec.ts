@@ -1,20 +1,38 @@
 import { expect } from "chai";
-import * as pulumi from "@pulumi/pulumi";
-import { keepAssignedClusterIps } from "../../components/flux-install";
 import { clearManifestCache } from "../../flux/install";
 import { stackWithSecrets, P, withValue } from "../helpers/fixtures";
+import { manifestFile, syntheticInstallObjects } from "../helpers/flux-manifest";
+import { installResources } from "../helpers/install";
 import { fetched } from "../helpers/offline-release";
 import {
     isSecretMarked,
-    promiseOf,
+    ProgramRun,
     recordedTransforms,
+    Registered,
     runFailingProgram,
     runProgram,
 } from "../helpers/mocks";
 
-const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
 const RELEASE = "https://github.com/fluxcd/flux2/releases/download/v2.9.5/install.yaml";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+
+/** A Service of the release's shape (notification-controller's webhook receiver). */
+const service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: {
+        name: "webhook-receiver",
+        namespace: "flux-system",
+        labels: { "app.kubernetes.io/component": "notification-controller" },
+    },
+    spec: {
+        type: "ClusterIP",
+        selector: { app: "notification-controller" },
+        ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: "http-webhook" }],
+    },
+};
 
 describe("the program with install options", () => {
     let base: { config: Record<string, unknown>; secretKeys: string[] };
@@ -35,10 +53,10 @@ describe("the program with install options", () => {
         config = withValue(config, "fluxRegistryCredentials", [], "robot:s3cret-pw");
         const secretKeys = [...base.secretKeys, `${P}:fluxRegistryCredentials`];
         const run = await runProgram(config, secretKeys);
-        const group = run.resources.filter((r) => r.type === CONFIG_GROUP);
-        expect(group).to.have.length(1);
-        const objs = group[0].inputs.objs as any[];
-        const secret = objs.find((o) => o.kind === "Secret");
+        const install = installResources(run);
+        const resource = install.find((r) => r.type === "kubernetes:core/v1:Secret")!;
+        expect(resource.name).to.equal("flux:flux-system/flux-pull");
+        const secret = resource.inputs;
         expect(secret.metadata).to.deep.equal({ name: "flux-pull", namespace: "flux-system" });
         expect(secret.type).to.equal("kubernetes.io/dockerconfigjson");
         const config_ = JSON.parse(
@@ -49,13 +67,13 @@ describe("the program with install options", () => {
             password: "s3cret-pw",
         });
         // What the engine receives holds the credentials only inside a secret envelope.
-        const serialized = (group[0].serialized.objs as any[]).find((o) => o.kind === "Secret");
-        expect(isSecretMarked(serialized.data)).to.equal(true);
-        for (const d of objs.filter((o) => o.kind === "Deployment")) {
-            expect(d.spec.template.spec.imagePullSecrets).to.deep.equal([{ name: "flux-pull" }]);
-            expect(d.spec.template.spec.containers[0].image).to.match(
-                /^registry\.corp\.example\/fluxcd\/[a-z-]+:v/,
-            );
+        expect(isSecretMarked(resource.serialized.data)).to.equal(true);
+        const deployments = install.filter((r) => r.type === "kubernetes:apps/v1:Deployment");
+        expect(deployments).to.have.length(4);
+        for (const d of deployments) {
+            const pod = d.inputs.spec.template.spec;
+            expect(pod.imagePullSecrets).to.deep.equal([{ name: "flux-pull" }]);
+            expect(pod.containers[0].image).to.match(/^registry\.corp\.example\/fluxcd\/[a-z-]+:v/);
         }
     });
 
@@ -75,43 +93,41 @@ describe("the program with install options", () => {
         }
     });
 
-    it("aliases every installed object to its resource under the earlier ConfigFile install", async () => {
-        await runProgram(base.config, base.secretKeys, { stack: "prod" });
-        // The install's one: the alias to the earlier ConfigFile, then keepAssignedClusterIps.
-        expect(recordedTransforms).to.have.length(1);
-        const [transform] = recordedTransforms;
-        const child = {
-            custom: true,
-            type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
-            name: "flux:kustomizations.kustomize.toolkit.fluxcd.io",
-            props: { kind: "CustomResourceDefinition" },
-            opts: { aliases: [] },
-        };
-        const result = (await transform(child))!;
-        expect(result.props).to.deep.equal(child.props);
-        const aliases = result.opts.aliases as { parent: string }[];
-        expect(aliases).to.have.length(1);
-        // The URN of the ConfigFile earlier versions declared: same stack, project and name.
-        expect(await promiseOf(aliases[0].parent)).to.equal(
-            "urn:pulumi:prod::flux-gitops::flux-gitops:index:FluxInstall$kubernetes:yaml/v2:ConfigFile::flux",
-        );
-        // The group itself is not aliased: it owns nothing in the cluster.
-        const group = {
-            ...child,
-            custom: false,
-            type: "kubernetes:yaml/v2:ConfigGroup",
-            name: "flux",
-        };
-        expect(await transform(group)).to.equal(undefined);
-        // A Service gets both: the alias and its cluster IPs kept out of the diff.
-        const service = {
-            ...child,
-            type: "kubernetes:core/v1:Service",
-            name: "flux:flux-system/webhook-receiver",
-        };
-        const both = (await transform(service))!.opts as pulumi.CustomResourceOptions;
-        expect(both.aliases).to.have.length(1);
-        expect(both.ignoreChanges).to.deep.equal(["spec.clusterIP", "spec.clusterIPs"]);
+    it("applies the namespace and CRDs before every other object of the install", async () => {
+        const run = await runProgram(base.config, base.secretKeys, { stack: "prod" });
+        const install = installResources(run);
+        const first = install.filter((r) => [NAMESPACE, CRD].includes(r.type));
+        // The synthetic release's namespace and the CRDs of Flux's default controllers.
+        expect(first.map((r) => r.inputs.metadata.name)).to.have.members([
+            "flux-system",
+            "gitrepositories.source.toolkit.fluxcd.io",
+            "kustomizations.kustomize.toolkit.fluxcd.io",
+        ]);
+        const urns = install.map((r) => r.urn);
+        for (const r of first) {
+            expect(
+                r.dependencies.filter((d) => urns.includes(d)),
+                r.name,
+            ).to.deep.equal([]);
+        }
+        const rest = install.filter((r) => !first.includes(r));
+        expect(rest.length).to.be.greaterThan(10);
+        for (const r of rest) {
+            expect(r.dependencies, r.name).to.include.members(first.map((f) => f.urn));
+        }
+    });
+
+    it("declares each object with its options, and no transform for the engine to call back", async () => {
+        const run = await runProgram(base.config, base.secretKeys, { stack: "prod" });
+        // A transform is called through the engine once per object, with the whole object.
+        expect(recordedTransforms).to.deep.equal([]);
+        const install = installResources(run);
+        expect(install.length).to.be.greaterThan(10);
+        for (const r of install) {
+            // prod keeps Flux on destroy (flux.keepOnDestroy: true).
+            expect(r.retainOnDelete, r.name).to.equal(true);
+            expect(r.ignoreChanges, r.name).to.deep.equal([]);
+        }
     });
 
     it("declares nothing when a component is unknown", async () => {
@@ -127,32 +143,93 @@ describe("the program with install options", () => {
 });
 
 describe("the install's Services", () => {
-    const registration = (type: string): pulumi.ResourceTransformArgs => ({
-        type,
-        name: "flux:flux-system/webhook-receiver",
-        custom: true,
-        props: { metadata: { name: "webhook-receiver", namespace: "flux-system" } },
-        opts: { dependsOn: [] },
+    let run: ProgramRun;
+    before(async () => {
+        const base = await stackWithSecrets("prod");
+        const file = manifestFile([...syntheticInstallObjects(), service]);
+        run = await runProgram(withValue(base.config, "flux", ["manifest"], file), base.secretKeys);
     });
+    const byName = (name: string): Registered => {
+        const found = installResources(run).filter((r) => r.name === name);
+        expect(found, name).to.have.length(1);
+        return found[0];
+    };
 
     it("keep the cluster IPs the API server assigned out of every diff (an imported Service would be replaced)", () => {
-        const r = keepAssignedClusterIps(
-            registration("kubernetes:core/v1:Service"),
-        ) as pulumi.ResourceTransformResult;
-        expect((r.opts as pulumi.CustomResourceOptions).ignoreChanges).to.deep.equal([
-            "spec.clusterIP",
-            "spec.clusterIPs",
-        ]);
-        expect(r.opts.dependsOn).to.deep.equal([]);
+        const s = byName("flux:flux-system/webhook-receiver");
+        expect(s.type).to.equal("kubernetes:core/v1:Service");
+        expect(s.ignoreChanges).to.deep.equal(["spec.clusterIP", "spec.clusterIPs"]);
+        expect(s.inputs.spec).to.deep.equal(service.spec);
     });
 
     it("and nothing else is touched", () => {
-        for (const type of [
-            "kubernetes:apps/v1:Deployment",
-            "kubernetes:core/v1:ServiceAccount",
-            "kubernetes:yaml/v2:ConfigGroup",
-        ]) {
-            expect(keepAssignedClusterIps(registration(type)), type).to.equal(undefined);
+        const others = installResources(run).filter(
+            (r) => r.name !== "flux:flux-system/webhook-receiver",
+        );
+        expect(others.length).to.be.greaterThan(10);
+        for (const r of others) expect(r.ignoreChanges, r.name).to.deep.equal([]);
+    });
+});
+
+describe("the install's objects of other kinds", () => {
+    it("are registered under the type the ConfigGroup gave them, core/v1 for the core group's", async () => {
+        const base = await stackWithSecrets("prod");
+        const configMap = {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "flux-settings", namespace: "flux-system" },
+            data: { level: "info" },
+        };
+        const widget = {
+            apiVersion: "widgets.example.com/v1alpha1",
+            kind: "Widget",
+            metadata: { name: "w", namespace: "flux-system" },
+            spec: { size: 3 },
+            extra: { kept: true },
+        };
+        const role = {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: { name: "reader", namespace: "flux-system" },
+            rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }],
+        };
+        const file = manifestFile([...syntheticInstallObjects(), configMap, widget, role]);
+        const run = await runProgram(
+            withValue(base.config, "flux", ["manifest"], file),
+            base.secretKeys,
+        );
+        const install = installResources(run);
+        const of = (name: string) => {
+            const found = install.filter((r) => r.name === name);
+            expect(found, name).to.have.length(1);
+            return found[0];
+        };
+        expect(of("flux:flux-system/flux-settings").type).to.equal("kubernetes:core/v1:ConfigMap");
+        expect(of("flux:flux-system/flux-settings").inputs).to.deep.equal(configMap);
+        expect(of("flux:flux-system/w").type).to.equal(
+            "kubernetes:widgets.example.com/v1alpha1:Widget",
+        );
+        // A kind without a class of its own keeps every field it declares.
+        expect(of("flux:flux-system/w").inputs).to.deep.equal(widget);
+        expect(of("flux:flux-system/reader").type).to.equal(
+            "kubernetes:rbac.authorization.k8s.io/v1:Role",
+        );
+        expect(of("flux:flux-system/reader").inputs).to.deep.equal(role);
+    });
+});
+
+describe("the install of a flux key stored as a secret", () => {
+    it("makes every value of every object a secret, apiVersion and kind aside", async () => {
+        const base = await stackWithSecrets("prod");
+        const run = await runProgram(base.config, [...base.secretKeys, `${P}:flux`]);
+        const install = installResources(run);
+        expect(install.length).to.be.greaterThan(10);
+        for (const r of install) {
+            expect(Object.keys(r.serialized), r.name).to.include("metadata");
+            for (const [k, v] of Object.entries(r.serialized)) {
+                if (k === "apiVersion" || k === "kind") continue;
+                expect(isSecretMarked(v), `${r.name} ${k}`).to.equal(true);
+            }
         }
     });
 });

@@ -8,6 +8,7 @@
 import { expect } from "chai";
 import { readStackFile } from "../helpers/stack-file";
 import { stackWithSecrets, P } from "../helpers/fixtures";
+import { syntheticInstallObjects } from "../helpers/flux-manifest";
 import { runProgram } from "../helpers/mocks";
 
 const PROJECT = "flux-gitops";
@@ -23,12 +24,28 @@ const FLUX_INSTALL = "flux-gitops:index:FluxInstall";
 const SOPS_AGE = "flux-gitops:index:SopsAgeSecret";
 const GIT_SOURCE = "flux-gitops:index:GitSource";
 const FLUX_LAYERS = "flux-gitops:index:FluxLayers";
-// The install is a ConfigGroup of the objects built from the manifest; each object is aliased to
-// its resource under the earlier ConfigFile, so stacks deployed before keep their objects.
+// The install's objects are the component's children, each named `flux:<namespace>/<name>` (or
+// `flux:<name>`) and typed after its apiVersion and kind, as the ConfigGroup of earlier versions
+// named and typed them, and under the ConfigFile before it.
 const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
+const CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile";
 const SECRET = "kubernetes:core/v1:Secret";
 const GIT_REPOSITORY = "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository";
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
+
+/** The release's objects the stacks install (Flux's default controllers), as type and name. */
+function installed(): { type: string; name: string }[] {
+    return syntheticInstallObjects()
+        .filter(
+            (o) =>
+                o.metadata.labels?.["app.kubernetes.io/component"] !== "image-reflector-controller",
+        )
+        .map((o) => ({
+            // The core group's kinds are registered as core/v1.
+            type: `kubernetes:${o.apiVersion === "v1" ? "core/v1" : o.apiVersion}:${o.kind}`,
+            name: `flux:${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`,
+        }));
+}
 
 function expectedUrns(stack: string, layerNames: string[]): { urn: string; parent: string }[] {
     const component = (type: string, name: string) => ({
@@ -41,7 +58,7 @@ function expectedUrns(stack: string, layerNames: string[]): { urn: string; paren
     });
     return [
         component(FLUX_INSTALL, "flux"),
-        child(FLUX_INSTALL, "flux", CONFIG_GROUP, "flux"),
+        ...installed().map((o) => child(FLUX_INSTALL, "flux", o.type, o.name)),
         component(SOPS_AGE, "sops-age"),
         child(SOPS_AGE, "sops-age", SECRET, "sops-age"),
         component(GIT_SOURCE, "git"),
@@ -63,6 +80,36 @@ for (const stack of ["prod", "dev"]) {
             const seen = run.resources.map((r) => ({ urn: r.urn, parent: r.parent }));
             expect(seen).to.have.deep.members(expectedUrns(stack, layers));
             expect(seen).to.have.length(expectedUrns(stack, layers).length);
+        });
+
+        it("alias each install object to its resource under the earlier ConfigGroup and ConfigFile", async () => {
+            const s = await stackWithSecrets(stack);
+            const run = await runProgram(s.config, s.secretKeys, { stack });
+            const aliases = Object.fromEntries(run.resources.map((r) => [r.urn, r.aliases]));
+            const install = installed();
+            expect(install.length).to.be.greaterThan(10);
+            for (const o of install) {
+                // (A @pulumi/kubernetes class adds its kind's earlier types, e.g. v1beta1 CRDs.)
+                expect(
+                    aliases[urn(stack, [FLUX_INSTALL], o.type, o.name)],
+                    o.name,
+                ).to.include.members([
+                    urn(stack, [FLUX_INSTALL, CONFIG_GROUP], o.type, o.name),
+                    urn(stack, [FLUX_INSTALL, CONFIG_FILE], o.type, o.name),
+                ]);
+            }
+            // Spelled out once: the CRD whose loss would delete every Kustomization.
+            const crd = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+            expect(
+                aliases[
+                    `urn:pulumi:${stack}::flux-gitops::flux-gitops:index:FluxInstall$${crd}::flux:kustomizations.kustomize.toolkit.fluxcd.io`
+                ],
+            ).to.include(
+                `urn:pulumi:${stack}::flux-gitops::flux-gitops:index:FluxInstall$kubernetes:yaml/v2:ConfigGroup$${crd}::flux:kustomizations.kustomize.toolkit.fluxcd.io`,
+            );
+            // Nothing else moved: no other resource has an alias.
+            const others = run.resources.filter((r) => !install.some((o) => r.name === o.name));
+            for (const r of others) expect(r.aliases, r.urn).to.deep.equal([]);
         });
     });
 }

@@ -13,6 +13,7 @@ import { adoptListed } from "../../../components/adoption";
 import { KubeObject, WATCHED_KINDS, withAppliedToken } from "../../../flux/install";
 import { retoken } from "../../../flux/readiness";
 import { stackWithSecrets, withValue } from "../../helpers/fixtures";
+import { installObjects } from "../../helpers/install";
 import { runProgram } from "../../helpers/mocks";
 
 const WAIT_FOR = "pulumi.com/waitFor";
@@ -176,8 +177,10 @@ describe("the prod stack's install", () => {
     let base: { config: Record<string, unknown>; secretKeys: string[] };
     const objectsOf = async (config: Record<string, unknown>) => {
         const run = await runProgram(config, base.secretKeys);
-        const group = run.resources.find((r) => r.type === "kubernetes:yaml/v2:ConfigGroup")!;
-        return group.inputs.objs as KubeObject[];
+        // By name, so two runs compare object by object.
+        return (installObjects(run) as KubeObject[]).sort((a, b) =>
+            a.metadata.name.localeCompare(b.metadata.name),
+        );
     };
     before(async () => {
         base = await stackWithSecrets("prod");
@@ -186,6 +189,7 @@ describe("the prod stack's install", () => {
     it("gives each Deployment the rollout and token annotations, and no other object any", async () => {
         const objs = await objectsOf(base.config);
         expect(objs.filter((o) => o.kind === "Deployment")).to.have.length(4);
+        expect(objs.length).to.be.greaterThan(10);
         for (const o of objs) {
             const a = o.metadata.annotations ?? {};
             if (o.kind !== "Deployment") {

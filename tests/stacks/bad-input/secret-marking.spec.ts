@@ -26,7 +26,7 @@ interface Case {
 
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
 const GIT_REPOSITORY = "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository";
-const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SECRET = "kubernetes:core/v1:Secret";
 
 const cases: Case[] = [
@@ -77,7 +77,7 @@ const cases: Case[] = [
         change: (c) => withValue(c, "flux", ["registry"], "mirror-code-name-05.example/fluxcd"),
         secretKey: "flux",
         secret: "mirror-code-name-05",
-        receiver: CONFIG_GROUP,
+        receiver: DEPLOYMENT,
     },
     {
         what: "a Slack webhook URL set with --secret as notifications<Provider>Address",

@@ -1,0 +1,16 @@
+import { expect } from "chai";
+import { ProgramRun, Registered } from "./mocks";
+
+export const FLUX_INSTALL = "flux-gitops:index:FluxInstall";
+
+/** The resources of the Flux install's objects: the children of the one FluxInstall component. */
+export function installResources(run: ProgramRun): Registered[] {
+    const install = run.resources.filter((r) => r.type === FLUX_INSTALL);
+    expect(install, FLUX_INSTALL).to.have.length(1);
+    return run.resources.filter((r) => r.parent === install[0].urn);
+}
+
+/** The install's objects as the provider receives them (secrets unwrapped). */
+export function installObjects(run: ProgramRun): Record<string, any>[] {
+    return installResources(run).map((r) => r.inputs);
+}
