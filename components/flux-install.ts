@@ -119,9 +119,6 @@ export class FluxInstall extends pulumi.ComponentResource {
         super("flux-gitops:index:FluxInstall", name, {}, opts);
         // The state must record each object as this `up` applied it (see WATCHED_KINDS).
         const objs: InstallObject[] = args.objects.map(withAppliedToken);
-        if (args.pullSecret !== undefined) {
-            objs.push(pullSecretObject(args.namespace, args.pullSecret));
-        }
         // Earlier versions declared the same objects, under the same names, as the children of a
         // ConfigGroup and before that of a ConfigFile named like this component: an alias to
         // each keeps the object (a new URN alone would delete and re-create it, CRDs included).
@@ -139,15 +136,22 @@ export class FluxInstall extends pulumi.ComponentResource {
                     ...objectOptions(o, args.keepOnDestroy, earlierParents),
                 },
             );
-        const foundation = objs
-            .filter((o) => isFoundation(o as ObjectArgs))
-            .map((o) => declare(o, []));
-        const rest = objs.filter((o) => !isFoundation(o)).map((o) => declare(o, foundation));
+        const foundation = objs.filter(isFoundation).map((o) => declare(o, []));
+        // The image pull Secret exists before the controllers' pods pull.
+        const pull =
+            args.pullSecret === undefined
+                ? []
+                : [declare(pullSecretObject(args.namespace, args.pullSecret), foundation)];
+        const rest = objs
+            .filter((o) => !isFoundation(o))
+            .map((o) =>
+                declare(o, o.kind === "Deployment" ? [...foundation, ...pull] : foundation),
+            );
         this.namespace = args.namespace;
         this.version = args.confidential
             ? pulumi.secret(args.version)
             : pulumi.output(args.version);
-        this.objects = [...foundation, ...rest];
+        this.objects = [...foundation, ...pull, ...rest];
         this.registerOutputs({ namespace: this.namespace, version: this.version });
     }
 }

@@ -71,6 +71,8 @@ describe("the program with install options", () => {
         const deployments = install.filter((r) => r.type === "kubernetes:apps/v1:Deployment");
         expect(deployments).to.have.length(4);
         for (const d of deployments) {
+            // It exists before the controllers' pods pull.
+            expect(d.dependencies, d.name).to.include(resource.urn);
             const pod = d.inputs.spec.template.spec;
             expect(pod.imagePullSecrets).to.deep.equal([{ name: "flux-pull" }]);
             expect(pod.containers[0].image).to.match(/^registry\.corp\.example\/fluxcd\/[a-z-]+:v/);
