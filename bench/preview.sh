@@ -11,7 +11,8 @@
 #   BENCH_VARIANTS="program floor program-typecheck program-ts-transpile" bench/preview.sh
 #       program-typecheck: type-checked by ts-node, as every preview was before swc;
 #       program-ts-transpile: TypeScript's transpile-only mode without swc;
-#       floor-group: the floor with the install as one ConfigGroup, as the program declares it.
+#       floor-group: the floor with the install as one ConfigGroup, as the program declared it
+#       up to 71a8860.
 #
 # Each round runs every variant once, in an order rotated from round to round, so a slow moment of
 # the machine (other suites share its two cores) hits them alike; the ratios are medians of each
