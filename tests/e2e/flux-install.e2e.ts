@@ -25,7 +25,7 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { FluxInstall } from "../../components";
-import { parseManifest } from "../../flux/install";
+import { KubeObject, parseManifest, withAppliedToken } from "../../flux/install";
 import {
     fluxStatus,
     getObject,
@@ -196,18 +196,18 @@ describe("Flux install options and upgrades against a real cluster", function ()
             execFileSync("bash", [path.join(IT, "flux", "down.sh")], { stdio: "inherit" });
     });
 
-    it("a stack deployed with the earlier ConfigFile install moves to the built objects without re-creating any", async () => {
-        // The install as earlier versions of this program declared it: the manifest as a ConfigFile.
-        const earlier = async () => {
-            const parent = new pulumi.ComponentResource(
-                "flux-gitops:index:FluxInstall",
-                "flux",
-                {},
-            );
-            new k8s.yaml.v2.ConfigFile("flux", { file: manifests.current }, { parent });
-        };
+    /**
+     * Deploys `earlier` (the install as an earlier version of this program declared it) as the
+     * stack `name`, then the same objects through today's FluxInstall: the preview of the move
+     * plans no create, delete or replace of any Kubernetes object, the `up` keeps every object
+     * (same UID) and a preview after it proposes nothing. Returns the preview's non-same steps.
+     */
+    async function moveTo(
+        name: string,
+        earlier: () => Promise<void>,
+        objects: KubeObject[],
+    ): Promise<string[]> {
         const now = async () => {
-            const objects = parseManifest(fs.readFileSync(manifests.current, "utf8"));
             new FluxInstall("flux", {
                 version: "v2.9.5",
                 namespace: NS,
@@ -221,47 +221,98 @@ describe("Flux install options and upgrades against a real cluster", function ()
             secretsProvider: "passphrase",
         };
         const before = await LocalWorkspace.createOrSelectStack(
-            { stackName: "moved", projectName: P, program: earlier },
+            { stackName: name, projectName: P, program: earlier },
             ws,
         );
         await before.up({ onOutput: (s) => output.push(s) });
-        const uid = getObject("crd", "", KUSTOMIZATIONS_CRD).metadata.uid;
+        const uidOf = (o: KubeObject) =>
+            getObject(o.kind, o.metadata.namespace ?? "", o.metadata.name)?.metadata.uid;
+        const uids = objects.map(uidOf);
+        expect(uids.every((u) => typeof u === "string")).to.equal(true);
         const after = await LocalWorkspace.createOrSelectStack(
-            { stackName: "moved", projectName: P, program: now },
+            { stackName: name, projectName: P, program: now },
             ws,
         );
-        // Every step the preview plans that creates or deletes something, by type.
+        // Every step the preview plans but `same`, by operation and type.
         const steps: string[] = [];
+        const diff: string[] = [];
         const preview = await after.preview({
-            onOutput: (s) => output.push(s),
+            diff: true,
+            onOutput: (s) => diff.push(s),
             onEvent: (e) => {
                 const m = e.resourcePreEvent?.metadata;
-                // Provider resources are the engine's own bookkeeping, not cluster objects.
-                const counted = m !== undefined && !m.type.startsWith("pulumi:providers:");
-                if (
-                    counted &&
-                    ["create", "delete", "replace", "create-replacement"].includes(m!.op)
-                ) {
-                    steps.push(`${m!.op} ${m!.type}`);
-                }
+                if (m !== undefined && m.op !== "same") steps.push(`${m.op} ${m.type}`);
             },
         });
         console.log(
-            `      ConfigFile → built objects: ${JSON.stringify(preview.changeSummary)} ${JSON.stringify(steps)}`,
+            `      ${name}: ${JSON.stringify(preview.changeSummary)} ${JSON.stringify(steps)}`,
         );
-        // Only the grouping component changes type (it owns nothing in the cluster); no object moves.
-        expect(steps.sort()).to.deep.equal([
-            "create kubernetes:yaml/v2:ConfigGroup",
-            "delete kubernetes:yaml/v2:ConfigFile",
-        ]);
+        console.log(diff.join("").replace(/^/gm, "        "));
         await after.up({ onOutput: (s) => output.push(s) });
-        expect(getObject("crd", "", KUSTOMIZATIONS_CRD).metadata.uid).to.equal(uid);
+        // No object re-created: CRDs and namespace included, each keeps its UID.
+        expect(objects.map(uidOf)).to.deep.equal(uids);
+        expect(await noChanges(after, `after the move of ${name}`)).to.equal(true);
         await after.destroy({ onOutput: (s) => output.push(s) });
         await waitUntil(
             "the Flux namespace gone",
             () => (getObject("namespace", "", NS) === undefined ? true : undefined),
             120 * 1000,
         );
+        return steps;
+    }
+
+    /** The steps of a move that touch Kubernetes objects (provider resources are the engine's). */
+    const objectSteps = (steps: string[]) =>
+        steps.filter((s) => !s.split(" ")[1].startsWith("pulumi:providers:")).sort();
+
+    it("a stack deployed with the earlier ConfigFile install moves to the built objects without re-creating any", async () => {
+        // The install as earlier versions of this program declared it: the manifest as a ConfigFile.
+        const earlier = async () => {
+            const parent = new pulumi.ComponentResource(
+                "flux-gitops:index:FluxInstall",
+                "flux",
+                {},
+            );
+            new k8s.yaml.v2.ConfigFile("flux", { file: manifests.current }, { parent });
+        };
+        const objects = parseManifest(fs.readFileSync(manifests.current, "utf8"));
+        const steps = await moveTo("moved", earlier, objects);
+        // Only the ConfigFile goes (it owns nothing in the cluster); no object moves.
+        expect(objectSteps(steps)).to.deep.equal(["delete kubernetes:yaml/v2:ConfigFile"]);
+    });
+
+    it("a stack deployed with the ConfigGroup install moves to one resource per object without re-creating any", async () => {
+        // Deployments, Services and a NetworkPolicy besides the namespace and CRDs; the
+        // Deployments not awaited, since no pod runs here (as the install options test does).
+        const objects = parseManifest(fs.readFileSync(manifests.options, "utf8")).map((o) =>
+            o.kind === "Deployment"
+                ? {
+                      ...o,
+                      metadata: {
+                          ...o.metadata,
+                          annotations: { "pulumi.com/skipAwait": "true" },
+                      },
+                  }
+                : o,
+        );
+        expect(objects.map((o) => o.kind)).to.include.members(["Deployment", "Service"]);
+        // The install as the versions before this one declared it (main up to 71a8860): the
+        // built objects, with the await's token, as one ConfigGroup named like the component.
+        const grouped = async () => {
+            const parent = new pulumi.ComponentResource(
+                "flux-gitops:index:FluxInstall",
+                "flux",
+                {},
+            );
+            new k8s.yaml.v2.ConfigGroup(
+                "flux",
+                { objs: objects.map(withAppliedToken) },
+                { parent, retainOnDelete: false },
+            );
+        };
+        const steps = await moveTo("grouped", grouped, objects);
+        // Only the ConfigGroup goes (it owns nothing in the cluster); no object moves.
+        expect(objectSteps(steps)).to.deep.equal(["delete kubernetes:yaml/v2:ConfigGroup"]);
     });
 
     it("applies the install options to the objects, Deployments included, and reads them back", async () => {
