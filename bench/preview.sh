@@ -12,7 +12,7 @@
 #       program-typecheck: type-checked by ts-node, as every preview was before swc;
 #       program-ts-transpile: TypeScript's transpile-only mode without swc;
 #       floor-group: the floor with the install as one ConfigGroup, as the program declared it
-#       up to 71a8860.
+#       up to aa5ec80.
 #
 # Each round runs every variant once, in an order rotated from round to round, so a slow moment of
 # the machine (other suites share its two cores) hits them alike; the ratios are medians of each

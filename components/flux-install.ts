@@ -26,7 +26,7 @@ export interface FluxInstallArgs {
 }
 
 /** An object of the install: a built one, or the image pull Secret with its secret content. */
-export interface InstallObject extends ObjectArgs {
+interface InstallObject extends ObjectArgs {
     metadata: { name: string; namespace?: string; [key: string]: unknown };
 }
 
@@ -47,19 +47,19 @@ export function pullSecretObject(
 /** How earlier versions of this program declared the install: the manifest as one ConfigFile. */
 export const EARLIER_INSTALL_TYPE = "kubernetes:yaml/v2:ConfigFile";
 /** How the versions before this one declared it: the built objects as one ConfigGroup. */
-export const GROUPED_INSTALL_TYPE = "kubernetes:yaml/v2:ConfigGroup";
+const GROUPED_INSTALL_TYPE = "kubernetes:yaml/v2:ConfigGroup";
 
 /**
  * The name of an object's resource: its namespace and name after the component's name, as the
  * ConfigGroup (and the ConfigFile before it) named its objects, so existing stacks keep theirs.
  */
-export function objectResourceName(prefix: string, object: InstallObject): string {
+function objectResourceName(prefix: string, object: InstallObject): string {
     const { name, namespace } = object.metadata;
     return namespace ? `${prefix}:${namespace}/${name}` : `${prefix}:${name}`;
 }
 
 /** The objects everything else of the install is applied after: namespaces and CRDs. */
-export function isFoundation(object: { apiVersion: string; kind: string }): boolean {
+function isFoundation(object: { apiVersion: string; kind: string }): boolean {
     return (
         (object.apiVersion === "v1" && object.kind === "Namespace") ||
         (object.apiVersion === "apiextensions.k8s.io/v1" &&
@@ -75,7 +75,7 @@ export function isFoundation(object: { apiVersion: string; kind: string }): bool
  * its recorded inputs, and @pulumi/kubernetes replaces a Service whose `spec.clusterIP` changes,
  * which the engine refuses for an imported object and which would give the Service a new address.
  */
-export function objectOptions(
+function objectOptions(
     object: { apiVersion: string; kind: string },
     keepOnDestroy: boolean,
     earlierParents: pulumi.Input<string>[],

@@ -51,7 +51,7 @@ export = async () => {
     const objects = JSON.parse(fs.readFileSync("install-objects.json", "utf8")) as Obj[];
     if (process.env.BENCH_FLOOR_GROUP === "true") {
         // The variant floor-group: the same objects as one ConfigGroup, as the program declared them
-        // up to 71a8860 (a provider component: a second, unversioned provider process).
+        // up to aa5ec80 (a provider component: a second, unversioned provider process).
         new k8s.yaml.v2.ConfigGroup(
             "flux",
             { objs: objects },

@@ -296,7 +296,7 @@ describe("Flux install options and upgrades against a real cluster", function ()
                 : o,
         );
         expect(objects.map((o) => o.kind)).to.include.members(["Deployment", "Service"]);
-        // The install as the versions before this one declared it (main up to 71a8860): the
+        // The install as the versions before this one declared it (main up to aa5ec80): the
         // built objects, with the await's token, as one ConfigGroup named like the component.
         const grouped = async () => {
             const parent = new pulumi.ComponentResource(
