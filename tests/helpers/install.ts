@@ -14,3 +14,12 @@ export function installResources(run: ProgramRun): Registered[] {
 export function installObjects(run: ProgramRun): Record<string, any>[] {
     return installResources(run).map((r) => r.inputs);
 }
+
+/** What the program declares besides the install: the Kubernetes objects of no FluxInstall. */
+export function objectsBesidesInstall(run: ProgramRun): Record<string, any>[] {
+    const install = new Set(installResources(run).map((r) => r.urn));
+    return run.resources
+        .filter((r) => !install.has(r.urn))
+        .filter((r) => r.inputs.apiVersion !== undefined && r.inputs.kind !== undefined)
+        .map((r) => r.inputs);
+}

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
+import { objectsBesidesInstall } from "../helpers/install";
 import { runProgram } from "../helpers/mocks";
 import {
     fluxStatus,
@@ -55,9 +56,7 @@ describe("Flux layers on a real control plane", function () {
     /** Runs the program under mocks for `config` and applies what it declares (but the install). */
     async function deploy(config: Record<string, unknown>): Promise<void> {
         const run = await runProgram(config, secretKeys, { stack: "integration" });
-        const docs = run.resources
-            .filter((r) => r.inputs.apiVersion !== undefined && r.inputs.kind !== undefined)
-            .map((r) => stringify(r.inputs));
+        const docs = objectsBesidesInstall(run).map((o) => stringify(o));
         expect(docs.length).to.equal(6);
         kubectl(["apply", "--server-side", "--force-conflicts", "-f", "-"], docs.join("---\n"));
     }

@@ -7,6 +7,7 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
+import { objectsBesidesInstall } from "../../helpers/install";
 import { runProgram } from "../../helpers/mocks";
 import {
     fluxStatus,
@@ -115,9 +116,7 @@ export async function rawFluxSeconds(
     requeue: Requeue,
 ): Promise<number> {
     const run = await runProgram(config, secretKeys, { stack: `raw-${requeue}` });
-    const objects = run.resources
-        .filter((r) => r.inputs.apiVersion !== undefined && r.inputs.kind !== undefined)
-        .map((r) => stringify(r.inputs));
+    const objects = objectsBesidesInstall(run).map((o) => stringify(o));
     const start = Date.now();
     const flux = startFluxWhenInstalled(requeue);
     kubectl(["apply", "--server-side", "-f", manifest]);
