@@ -53,11 +53,14 @@ export function exited(p: ChildProcess): Promise<number> {
     );
 }
 
+/** Where flux/up.sh writes each controller's pid file. */
+const fluxPids = () => path.join(process.env.FLUX_DIR ?? "/tmp/flux-gitops-flux", "pids");
+
 const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
 
 /** No Flux controller running, no CRD and no namespace of ours: as run.sh's start leaves it. */
 function pristine(): boolean {
-    const pids = path.join(process.env.FLUX_DIR ?? "/tmp/flux-gitops-flux", "pids");
+    const pids = fluxPids();
     if (fs.existsSync(pids) && fs.readdirSync(pids).length > 0) return false;
     if (kubectl(["get", "crd", "-o", "name"]).trim() !== "") return false;
     const namespaces = kubectl(["get", "namespaces", "-o", "name"])
@@ -72,8 +75,8 @@ function pristine(): boolean {
  * suite's first test after run.sh's start): each suite calls this before it starts instead of
  * cleaning up after itself, so the last suite of a run leaves no restart unused.
  */
-export function freshCluster(opts: { force?: boolean } = {}): void {
-    if (opts.force !== true && pristine()) return;
+export function freshCluster(): void {
+    if (pristine()) return;
     execFileSync("bash", [path.join(IT, "flux", "down.sh")]);
     execFileSync("bash", [path.join(IT, "cluster", "down.sh")]);
     execFileSync("bash", [path.join(IT, "cluster", "up.sh")]);
@@ -81,11 +84,7 @@ export function freshCluster(opts: { force?: boolean } = {}): void {
 
 /** Stops kustomize-controller the hard way (its pid file is written by flux/up.sh). */
 export function killKustomizeController(): void {
-    const pidFile = path.join(
-        process.env.FLUX_DIR ?? "/tmp/flux-gitops-flux",
-        "pids",
-        "kustomize-controller.pid",
-    );
+    const pidFile = path.join(fluxPids(), "kustomize-controller.pid");
     process.kill(Number(fs.readFileSync(pidFile, "utf8").trim()), "SIGKILL");
 }
 
