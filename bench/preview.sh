@@ -12,7 +12,9 @@
 #       program-typecheck: type-checked by ts-node, as every preview was before swc;
 #       program-ts-transpile: TypeScript's transpile-only mode without swc;
 #       floor-group: the floor with the install as one ConfigGroup, as the program declared it
-#       up to aa5ec80.
+#       up to aa5ec80;
+#       program-uncached: the program with its cache of parsed install manifests emptied first
+#       (prepare/manifest-cache.ts), as on a runner's first preview after `npm ci`.
 #
 # Each round runs every variant once, in an order rotated from round to round, so a slow moment of
 # the machine (other suites share its two cores) hits them alike; the ratios are medians of each
@@ -61,6 +63,7 @@ measure() {
   local v="$1" dir env=() timing="$work/time" log="$work/last.log" pid
   case "$v" in
     program | floor | base) dir="$work/$v" ;;
+    program-uncached) dir="$work/program" && rm -rf "$root/node_modules/.cache/flux-gitops" ;;
     floor-group) dir="$work/floor" env=(BENCH_FLOOR_GROUP=true) ;;
     program-typecheck) dir="$work/program" env=(PULUMI_NODEJS_TSCONFIG_PATH=tsconfig.typecheck.json) ;;
     program-ts-transpile)

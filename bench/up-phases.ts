@@ -131,3 +131,24 @@ export function upPhases(seen: Seen[], startMs: number, layers: string[]): Phase
         })),
     ];
 }
+
+/**
+ * Every resource operation of the update, one line each, "seconds  started|done  type  name",
+ * in seconds from the command's start: where the time between the phases went.
+ */
+export function stepTimeline(seen: Seen[], startMs: number): string[] {
+    const lines: string[] = [];
+    for (const s of seen) {
+        for (const [kind, what] of [
+            ["resourcePreEvent", "started"],
+            ["resOutputsEvent", "done"],
+        ] as const) {
+            const e = s.event[kind];
+            if (e === undefined || e.planning === true) continue;
+            const name = e.metadata.urn.split("::").at(-1);
+            const t = ((s.ms - startMs) / 1000).toFixed(1).padStart(5);
+            lines.push(`${t}  ${what.padEnd(7)}  ${e.metadata.type}  ${name}`);
+        }
+    }
+    return lines;
+}

@@ -1,5 +1,6 @@
 /**
- * npm run bench:up: how long `pulumi up` of the prod stack takes until every layer is Ready,
+ * npm run bench:up: how long `pulumi up` of the prod stack takes until every layer is Ready, as a
+ * person runs it (with its preview) and as the deploy workflow runs it (`--skip-preview`),
  * against raw Flux (`kubectl apply` of the identical objects), at kustomize-controller's
  * `--requeue-dependency` of 5s and of upstream's default 30s, each on a fresh cluster, and when
  * each phase of `pulumi up` ended (bench/up-phases.ts: program start, providers configured,
@@ -20,7 +21,7 @@ import {
 import { freshCluster, LAYERS, rawFluxSeconds, Requeue } from "../tests/e2e/helpers/cluster";
 import { expectReadyInOrder, setUpCommands, upWithFlux } from "../tests/e2e/helpers/documented";
 import { ProjectCopy, REPO_DIR } from "../tests/e2e/helpers/pulumi-cli";
-import { EventLogWatch, upPhases } from "./up-phases";
+import { EventLogWatch, stepTimeline, upPhases } from "./up-phases";
 
 const P = "flux-gitops";
 
@@ -58,39 +59,66 @@ describe("bench: pulumi up against raw Flux", function () {
         await project.runAll(setUpCommands("prod", url, manifest));
     });
 
+    /**
+     * `pulumi up` as a person runs it (it previews first) and as the deploy workflow runs it:
+     * pulumi/actions goes through the Automation API, whose `up` passes `--yes --skip-preview`.
+     */
+    const ups = [
+        { what: "pulumi up", flags: "", file: "up" },
+        {
+            what: "pulumi up --skip-preview",
+            flags: " --yes --skip-preview",
+            file: "up-skip-preview",
+        },
+    ];
+
     for (const requeue of ["5s", "30s"] as Requeue[]) {
-        it(`--requeue-dependency=${requeue}: raw Flux, then pulumi up, each on a fresh cluster`, async () => {
+        it(`--requeue-dependency=${requeue}: raw Flux, then pulumi up with and without its preview, each on a fresh cluster`, async () => {
             const config = loopbackStackConfig("prod", { url, manifest, ageKey });
             const secrets = [`${P}:ageKey`, `${P}:gitSshIdentity`];
             const raw = await rawFluxSeconds(config, secrets, manifest, requeue);
             report(`raw Flux to all layers Ready, requeue ${requeue}`, raw);
-            const events = path.join(dir, `up-${requeue}.events.jsonl`);
-            const watch = new EventLogWatch(events);
-            const start = Date.now();
-            const up = await upWithFlux(
-                project,
-                // --event-log is one of the CLI's debug flags.
-                `PULUMI_DEBUG_COMMANDS=true pulumi up --stack prod --event-log ${events}`,
-                requeue,
-            );
-            const phases = upPhases(watch.stop(), start, LAYERS);
-            // BENCH_EVENTS_DIR=<dir> keeps the engine's event log of each run there.
-            const keep = process.env.BENCH_EVENTS_DIR;
-            if (keep) fs.copyFileSync(events, path.join(keep, path.basename(events)));
-            if (watch.unreadable > 0)
-                console.log(`      bench: ${watch.unreadable} event lines unreadable`);
-            expectReadyInOrder();
-            report(`pulumi up to all layers Ready, requeue ${requeue}`, up.seconds);
-            // Where the time went, from the start of the command (the engine's event log).
-            for (const p of phases) {
-                const s = p.seconds === undefined ? "(not seen)" : `${p.seconds.toFixed(1)} s`;
-                console.log(`      bench:   ${p.phase.padEnd(36)} ${s}`);
-            }
-            console.log(
-                `      bench: up/raw at requeue ${requeue}: ${(up.seconds / raw).toFixed(2)}`,
-            );
-            await project.run("pulumi destroy --stack prod --yes");
-            freshCluster();
+            for (const up of ups) await timeUp(up, requeue, raw);
         });
+    }
+
+    async function timeUp(
+        up: { what: string; flags: string; file: string },
+        requeue: Requeue,
+        raw: number,
+    ): Promise<void> {
+        const events = path.join(dir, `${up.file}-${requeue}.events.jsonl`);
+        const watch = new EventLogWatch(events);
+        const start = Date.now();
+        const result = await upWithFlux(
+            project,
+            // --event-log is one of the CLI's debug flags.
+            `PULUMI_DEBUG_COMMANDS=true pulumi up --stack prod${up.flags} --event-log ${events}`,
+            requeue,
+        );
+        const seen = watch.stop();
+        const phases = upPhases(seen, start, LAYERS);
+        // BENCH_EVENTS_DIR=<dir> keeps the engine's event log of each run there, and each
+        // resource operation's start and end (<file>-<requeue>.steps.txt).
+        const keep = process.env.BENCH_EVENTS_DIR;
+        if (keep) {
+            fs.copyFileSync(events, path.join(keep, path.basename(events)));
+            const steps = path.join(keep, `${up.file}-${requeue}.steps.txt`);
+            fs.writeFileSync(steps, `${stepTimeline(seen, start).join("\n")}\n`);
+        }
+        if (watch.unreadable > 0)
+            console.log(`      bench: ${watch.unreadable} event lines unreadable`);
+        expectReadyInOrder();
+        report(`${up.what} to all layers Ready, requeue ${requeue}`, result.seconds);
+        // Where the time went, from the start of the command (the engine's event log).
+        for (const p of phases) {
+            const s = p.seconds === undefined ? "(not seen)" : `${p.seconds.toFixed(1)} s`;
+            console.log(`      bench:   ${p.phase.padEnd(36)} ${s}`);
+        }
+        console.log(
+            `      bench: ${up.what}/raw at requeue ${requeue}: ${(result.seconds / raw).toFixed(2)}`,
+        );
+        await project.run("pulumi destroy --stack prod --yes");
+        freshCluster();
     }
 });

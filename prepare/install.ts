@@ -10,6 +10,7 @@ import {
     parseManifest,
     PatchError,
     readManifest,
+    rememberManifest,
     selectComponents,
     servedVersions,
     UnknownComponentsError,
@@ -20,6 +21,7 @@ import { configKey, Problems } from "../stacks/problems";
 import { hideManifest } from "../stacks/redact";
 import { NeededComponent } from "../stacks/sections/across";
 import { FluxSettings } from "../stacks/types";
+import { ManifestCache, manifestCache } from "./manifest-cache";
 import { checkFluxUpgrade } from "./upgrade-check";
 
 /** The install's objects, or the problems that stop them from being built. */
@@ -44,7 +46,7 @@ interface Manifest {
  */
 export async function buildInstall(
     flux: FluxSettings,
-    opts: { baseDir?: string; needs?: NeededComponent[] } = {},
+    opts: { baseDir?: string; needs?: NeededComponent[]; cache?: ManifestCache } = {},
 ): Promise<BuiltInstall> {
     const problems = new Problems({ flux: { value: {}, secret: flux.confidential === true } });
     const local = !/^[a-z]+:\/\//i.test(flux.manifest);
@@ -58,7 +60,7 @@ export async function buildInstall(
             ? undefined
             : text === ""
               ? []
-              : buildObjects(problems, flux, text, opts.needs ?? []);
+              : buildObjects(problems, flux, text, opts);
     return {
         ...(problems.count === 0 && { objects }),
         problems: problems.sorted(),
@@ -74,7 +76,7 @@ export async function prepareInstall(
     flux: FluxSettings,
     needs: NeededComponent[] = [],
 ): Promise<KubeObject[]> {
-    const built = await buildInstall(flux, { needs });
+    const built = await buildInstall(flux, { needs, cache: manifestCache() });
     if (built.objects === undefined) throw new ConfigError(pulumi.getStack(), built.problems);
     for (const w of built.warnings) {
         await pulumi.log.warn(formatWarning(w));
@@ -194,12 +196,18 @@ function buildObjects(
     problems: Problems,
     flux: FluxSettings,
     text: string,
-    needs: NeededComponent[],
+    opts: { needs?: NeededComponent[]; cache?: ManifestCache },
 ): KubeObject[] | undefined {
-    const options = flux.options;
+    const { options } = flux;
+    const needs = opts.needs ?? [];
+    // A confidential manifest is never written to the cache, nor read from it.
+    const cache = flux.confidential === true ? undefined : opts.cache;
+    const cached = cache?.read(text);
+    if (cached !== undefined) rememberManifest(text, cached);
     let parsed: KubeObject[];
     try {
         parsed = parseManifest(text);
+        if (cached === undefined) cache?.write(text, parsed);
     } catch (e) {
         problems.add(
             "flux",

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
-import { parse } from "yaml";
+import { load } from "js-yaml";
 
 /**
  * How to reach the API server without @kubernetes/client-node, whose loading (every generated
@@ -66,7 +66,8 @@ export function restAccess(
     dir: string | undefined,
     context?: string,
 ): RestAccess | undefined {
-    const doc = parse(text) as Entry | null;
+    // js-yaml, as @kubernetes/client-node reads kubeconfigs; @pulumi/kubernetes has it loaded already.
+    const doc = load(text) as Entry | null;
     if (typeof doc !== "object" || doc === null) return undefined;
     const ctx = named(doc.contexts, context ?? doc["current-context"], "context");
     if (ctx === undefined) return undefined;

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from "yaml";
+import type * as Yaml from "yaml";
 import { splitApiVersion } from "../keys";
 
 /** One Kubernetes object of the install manifest, as plain data. */
@@ -35,14 +35,29 @@ export function parseManifest(text: string): KubeObject[] {
     let objects = parsed.get(text);
     if (objects === undefined) {
         objects = parseDocuments(text);
-        if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value as string);
-        parsed.set(text, objects);
+        keep(text, objects);
     }
     return structuredClone(objects);
 }
 
+/**
+ * Seeds this process's parsed manifests with `objects`, parsed from `text` earlier (a cache of
+ * earlier runs' parses): the next parseManifest(text) returns copies of them without parsing.
+ * The objects become this module's; the caller keeps no reference to them.
+ */
+export function rememberManifest(text: string, objects: KubeObject[]): void {
+    keep(text, objects);
+}
+
+function keep(text: string, objects: KubeObject[]): void {
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(text, objects);
+}
+
 function parseDocuments(text: string): KubeObject[] {
     const objects: KubeObject[] = [];
+    // Loaded on a parse only: a run whose manifest was parsed before never loads the parser.
+    const { parseAllDocuments } = require("yaml") as typeof Yaml;
     for (const [i, doc] of parseAllDocuments(text).entries()) {
         if (doc.errors.length > 0) {
             throw new Error(`document ${i + 1} is not valid YAML: ${doc.errors[0].message}`);
