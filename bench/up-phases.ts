@@ -65,6 +65,16 @@ export class EventLogWatch {
         }
     }
 
+    /** Runs `command` while following; a failing command stops the following too. */
+    async during<T>(command: () => Promise<T>): Promise<T> {
+        try {
+            return await command();
+        } catch (e) {
+            this.stop();
+            throw e;
+        }
+    }
+
     /** Stops following; the events read, the last ones included. */
     stop(): Seen[] {
         clearInterval(this.timer);
@@ -72,6 +82,8 @@ export class EventLogWatch {
         return this.seen;
     }
 }
+
+export const FIRST_OBJECT = "first install object created";
 
 /** A phase of `pulumi up` and when it ended, in seconds from the command's start (undefined: not seen). */
 export interface Phase {
@@ -114,7 +126,7 @@ export function upPhases(seen: Seen[], startMs: number, layers: string[]): Phase
             phase: "kubernetes providers configured",
             seconds: at(last((t) => t.startsWith("pulumi:providers:kubernetes"))),
         },
-        { phase: "first install object created", seconds: at(first("resOutputsEvent", install)) },
+        { phase: FIRST_OBJECT, seconds: at(first("resOutputsEvent", install)) },
         { phase: "namespace and CRDs created", seconds: at(last(install)) },
         {
             phase: "source Ready",
