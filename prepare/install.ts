@@ -191,6 +191,15 @@ function checkServed(
     }
 }
 
+/** The manifest's objects, from `cache` when an earlier run parsed the same text. */
+function parseKept(text: string, cache: ManifestCache | undefined): KubeObject[] {
+    const cached = cache?.read(text);
+    if (cached !== undefined) rememberManifest(text, cached);
+    const parsed = parseManifest(text);
+    if (cached === undefined) cache?.write(text, parsed);
+    return parsed;
+}
+
 /** The objects with the options applied; undefined when the manifest or an option is wrong. */
 function buildObjects(
     problems: Problems,
@@ -200,14 +209,10 @@ function buildObjects(
 ): KubeObject[] | undefined {
     const { options } = flux;
     const needs = opts.needs ?? [];
-    // A confidential manifest is never written to the cache, nor read from it.
-    const cache = flux.confidential === true ? undefined : opts.cache;
-    const cached = cache?.read(text);
-    if (cached !== undefined) rememberManifest(text, cached);
     let parsed: KubeObject[];
     try {
-        parsed = parseManifest(text);
-        if (cached === undefined) cache?.write(text, parsed);
+        // A confidential manifest is never written to the cache, nor read from it.
+        parsed = parseKept(text, flux.confidential === true ? undefined : opts.cache);
     } catch (e) {
         problems.add(
             "flux",

@@ -18,13 +18,7 @@ export interface ManifestCache {
 }
 
 /** node_modules/.cache, where tools keep what they can rebuild; `npm ci` starts it afresh. */
-export const DEFAULT_CACHE_DIR = path.resolve(
-    __dirname,
-    "..",
-    "node_modules",
-    ".cache",
-    "flux-gitops",
-);
+const DEFAULT_CACHE_DIR = path.resolve(__dirname, "..", "node_modules", ".cache", "flux-gitops");
 
 /** Entries kept: a stack moving between releases, several stacks on different ones. */
 export const KEPT_ENTRIES = 8;
@@ -74,7 +68,7 @@ export function manifestCache(dir: string = DEFAULT_CACHE_DIR): ManifestCache {
 }
 
 /** No Secret (its data would be written in plain text) and nothing JSON would change. */
-export function cacheable(objects: KubeObject[]): boolean {
+function cacheable(objects: KubeObject[]): boolean {
     return objects.every((o) => o.kind !== "Secret" && jsonExact(o));
 }
 
