@@ -4,6 +4,7 @@ import {
     buildInstallObjects,
     ChecksumMismatchError,
     chosenComponents,
+    declarationFindings,
     KubeObject,
     ManifestError,
     ManifestNotDownloadedError,
@@ -191,6 +192,23 @@ function checkServed(
     }
 }
 
+/**
+ * `objects`, unless one of them would not be applied as it stands (declarationFindings): those
+ * are problems of `flux.manifest`, and what is applied differently a warning.
+ */
+function checkDeclarable(
+    problems: Problems,
+    flux: FluxSettings,
+    objects: KubeObject[],
+): KubeObject[] | undefined {
+    const { errors, warnings } = declarationFindings(objects);
+    for (const w of warnings) problems.warn("flux", ["manifest"], flux.manifest, w);
+    for (const e of errors) {
+        problems.add("flux", ["manifest"], flux.manifest, `objects that apply as written: ${e}`);
+    }
+    return errors.length === 0 ? objects : undefined;
+}
+
 /** The manifest's objects, from `cache` when an earlier run parsed the same text. */
 function parseKept(text: string, cache: ManifestCache | undefined): KubeObject[] {
     const cached = cache?.read(text);
@@ -236,7 +254,7 @@ function buildObjects(
         }
     }
     try {
-        return buildInstallObjects(text, options);
+        return checkDeclarable(problems, flux, buildInstallObjects(text, options));
     } catch (e) {
         if (e instanceof UnknownComponentsError) {
             problems.add(

@@ -133,7 +133,7 @@ const release = {
             type: "`https://` URL or file path (relative to the project directory)",
             default: "the release's `install.yaml` for `flux.version`",
             description:
-                "Install manifest the install's objects are built from. A URL is downloaded once per run; a URL with credentials, a query or a fragment is refused (it would be kept in the state in plain text).",
+                "Install manifest the install's objects are built from. A URL is downloaded once per run; a URL with credentials, a query or a fragment is refused (it would be kept in the state in plain text). Each object is applied as written, so a namespaced object without its namespace, or a field its kind does not have, is refused.",
             example: "`./flux-install.yaml`, written by `flux install --export --version=v2.9.5`",
         },
     ),

@@ -1,6 +1,7 @@
 export * from "./args";
 export * from "./awaited";
 export * from "./build";
+export * from "./declared";
 export * from "./images";
 export * from "./objects";
 export * from "./patches";
