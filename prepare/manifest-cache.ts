@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { KubeObject, sha256Hex } from "../flux/install";
+import { isKubeObject, KubeObject, sha256Hex } from "../flux/install";
 
 /**
  * The install manifest parsed once per content, not once per preview: parsing Flux's install.yaml
@@ -38,15 +38,16 @@ export function manifestCache(dir: string = DEFAULT_CACHE_DIR): ManifestCache {
     const file = (text: string) => path.join(dir, `${sha256Hex(text)}.json`);
     return {
         read(text) {
+            const source = file(text);
             let entry: Partial<Entry>;
             try {
-                entry = JSON.parse(fs.readFileSync(file(text), "utf8")) as Partial<Entry>;
+                entry = JSON.parse(fs.readFileSync(source, "utf8")) as Partial<Entry>;
             } catch {
                 return undefined;
             }
             if (entry.parser !== parserId() || !Array.isArray(entry.objects)) return undefined;
             if (!entry.objects.every(isKubeObject)) return undefined;
-            touch(file(text));
+            touch(source);
             return entry.objects;
         },
         write(text, objects) {
@@ -78,15 +79,6 @@ function jsonExact(v: unknown): boolean {
     if (Array.isArray(v)) return v.every(jsonExact);
     if (typeof v !== "object" || Object.getPrototypeOf(v) !== Object.prototype) return false;
     return Object.entries(v).every(([k, x]) => k !== "__proto__" && jsonExact(x));
-}
-
-function isKubeObject(v: unknown): v is KubeObject {
-    const o = v as Partial<KubeObject> | null;
-    return (
-        typeof o?.apiVersion === "string" &&
-        typeof o.kind === "string" &&
-        typeof o.metadata?.name === "string"
-    );
 }
 
 /** A hit counts as new, so the entries in use are the ones kept. */

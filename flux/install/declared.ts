@@ -90,9 +90,10 @@ export function declarationFindings(objects: readonly KubeObject[]): Declaration
         if (namespaced && !o.metadata.namespace) {
             errors.push(`${what} has no metadata.namespace; give it the namespace it belongs in`);
         }
-        const dropped = Object.keys(o).filter(
-            (f) => !SERVER_FIELDS.has(f) && carried !== undefined && !carried.includes(f),
-        );
+        const dropped =
+            carried === undefined
+                ? []
+                : Object.keys(o).filter((f) => !SERVER_FIELDS.has(f) && !carried.includes(f));
         if (dropped.length > 0) {
             errors.push(
                 `${what} has ${dropped.map((f) => `\`${f}\``).join(", ")}, which a ${o.kind} ` +

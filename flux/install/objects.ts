@@ -74,7 +74,8 @@ function parseDocuments(text: string): KubeObject[] {
     return objects;
 }
 
-function isKubeObject(v: unknown): v is KubeObject {
+/** An object with apiVersion, kind and metadata.name, as every install object has. */
+export function isKubeObject(v: unknown): v is KubeObject {
     const o = v as Partial<KubeObject>;
     return (
         typeof v === "object" &&
